@@ -1,0 +1,334 @@
+//! Data: 2-D Gaussian blobs with labels, train/test splits, scaling to [0, 1] for encoders,
+//! and grids for decision maps.
+
+use ndarray::{s, Array1, Array2, ArrayView2, Axis};
+use rand::seq::SliceRandom;
+use rand::Rng;
+use rand_distr::Normal;
+
+use crate::error::{finite, fits, non_negative, nonzero, Result, SnnError};
+
+/// Where the blob centres come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Centers {
+    /// This many centres drawn uniformly from the box [-10, 10]², as scikit-learn's
+    /// `make_blobs` does.
+    Random(usize),
+    /// Given centres, one row each.
+    Given(Array2<f64>),
+}
+
+/// How to generate blobs: `n_samples` points split evenly between the centres (the first
+/// `n_samples % k` centres get one more), each centre's points drawn from an isotropic normal
+/// of standard deviation `cluster_std` around it, then shuffled. Seeded: the same
+/// configuration gives the same data on every machine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlobsConfig {
+    /// Number of points.
+    pub n_samples: usize,
+    /// The centres.
+    pub centers: Centers,
+    /// Standard deviation of each blob, in feature units (>= 0).
+    pub cluster_std: f64,
+    /// Seed of the [`Rng64`](crate::Rng64) that draws centres, points and the shuffle.
+    pub seed: u64,
+}
+
+impl Default for BlobsConfig {
+    /// The original demo's data set: 200 samples, 2 centres, standard deviation 1, seed 42.
+    fn default() -> Self {
+        Self {
+            n_samples: 200,
+            centers: Centers::Random(2),
+            cluster_std: 1.0,
+            seed: 42,
+        }
+    }
+}
+
+/// Labelled 2-D (or n-D) points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blobs {
+    /// Features, one row per sample.
+    pub x: Array2<f64>,
+    /// Class of each sample, `0..n_classes`.
+    pub y: Vec<usize>,
+    /// Number of classes.
+    pub n_classes: usize,
+}
+
+impl BlobsConfig {
+    /// The original demo's configuration (see [`Default`]).
+    pub fn original() -> Self {
+        Self::default()
+    }
+
+    /// Generates the blobs with `linfa_datasets::generate::blobs_with_distribution`.
+    ///
+    /// # Errors
+    /// Zero samples or centres, fewer samples than centres, a negative or non-finite
+    /// `cluster_std`, given centres that are empty or not finite, or a size above the limit.
+    pub fn generate(&self) -> Result<Blobs> {
+        nonzero("n_samples", self.n_samples)?;
+        let std = non_negative("cluster_std", "", self.cluster_std)?;
+        let mut rng = crate::rng(self.seed);
+        let centers = match &self.centers {
+            Centers::Random(k) => {
+                nonzero("centers", *k)?;
+                fits("centers", k.saturating_mul(2), 8)?;
+                Array2::from_shape_fn((*k, 2), |_| rng.gen_range(-10.0..=10.0))
+            }
+            Centers::Given(c) => {
+                if c.nrows() == 0 || c.ncols() == 0 {
+                    return Err(SnnError::Empty { name: "centers" });
+                }
+                for &v in c.iter() {
+                    finite("centers", v)?;
+                }
+                c.clone()
+            }
+        };
+        let k = centers.nrows();
+        if self.n_samples < k {
+            return Err(SnnError::TooFew {
+                name: "n_samples",
+                min: k,
+                got: self.n_samples,
+            });
+        }
+        fits(
+            "blobs",
+            self.n_samples.saturating_mul(centers.ncols() + 1),
+            8,
+        )?;
+        let normal = Normal::new(0.0, std).map_err(|_| SnnError::OutOfRange {
+            name: "cluster_std",
+            range: "[0, inf)",
+            value: std,
+        })?;
+        let mut x = Array2::zeros((self.n_samples, centers.ncols()));
+        let mut y = Vec::with_capacity(self.n_samples);
+        let mut row = 0;
+        for c in 0..k {
+            let size = self.n_samples / k + usize::from(c < self.n_samples % k);
+            let pts = linfa_datasets::generate::blobs_with_distribution(
+                size,
+                &centers.slice(s![c..c + 1, ..]),
+                normal,
+                &mut rng,
+            );
+            x.slice_mut(s![row..row + size, ..]).assign(&pts);
+            y.extend(std::iter::repeat_n(c, size));
+            row += size;
+        }
+        let mut order: Vec<usize> = (0..self.n_samples).collect();
+        order.shuffle(&mut rng);
+        Ok(Blobs {
+            x: x.select(Axis(0), &order),
+            y: order.iter().map(|&i| y[i]).collect(),
+            n_classes: k,
+        })
+    }
+}
+
+impl Blobs {
+    /// Builds a labelled set from features and labels.
+    ///
+    /// # Errors
+    /// Empty data, mismatched lengths, or a non-finite feature.
+    pub fn new(x: Array2<f64>, y: Vec<usize>) -> Result<Self> {
+        if x.nrows() == 0 {
+            return Err(SnnError::Empty { name: "x" });
+        }
+        if y.len() != x.nrows() {
+            return Err(SnnError::LengthMismatch {
+                name: "y",
+                expected: x.nrows(),
+                got: y.len(),
+            });
+        }
+        for &v in x.iter() {
+            finite("x", v)?;
+        }
+        let n_classes = y.iter().max().map_or(0, |m| m + 1);
+        Ok(Self { x, y, n_classes })
+    }
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.y.len()
+    }
+    /// True when there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.y.is_empty()
+    }
+    /// The samples at `idx`, in that order.
+    pub fn select(&self, idx: &[usize]) -> Blobs {
+        Blobs {
+            x: self.x.select(Axis(0), idx),
+            y: idx.iter().map(|&i| self.y[i]).collect(),
+            n_classes: self.n_classes,
+        }
+    }
+    /// A random split: `test_fraction` of the samples (rounded, at least one) held out.
+    ///
+    /// # Errors
+    /// `test_fraction` outside (0, 1), or fewer than two samples.
+    pub fn split(&self, test_fraction: f64, rng: &mut impl Rng) -> Result<(Blobs, Blobs)> {
+        finite("test_fraction", test_fraction)?;
+        if !(test_fraction > 0.0 && test_fraction < 1.0) {
+            return Err(SnnError::OutOfRange {
+                name: "test_fraction",
+                range: "(0, 1)",
+                value: test_fraction,
+            });
+        }
+        let n = self.len();
+        if n < 2 {
+            return Err(SnnError::TooFew {
+                name: "samples",
+                min: 2,
+                got: n,
+            });
+        }
+        let n_test = ((n as f64 * test_fraction).round() as usize).clamp(1, n - 1);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.shuffle(rng);
+        let (test, train) = order.split_at(n_test);
+        Ok((self.select(train), self.select(test)))
+    }
+}
+
+/// Per-feature affine map onto [0, 1] fitted on training data: `(x - min) / (max - min)`,
+/// clipped to [0, 1] for points outside the fitted range (a constant feature maps to 0.5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MinMaxScaler {
+    /// Per-feature minimum seen in fitting.
+    pub min: Array1<f64>,
+    /// Per-feature maximum seen in fitting.
+    pub max: Array1<f64>,
+}
+
+impl MinMaxScaler {
+    /// Fits on `x` (rows are samples).
+    ///
+    /// # Errors
+    /// Empty or non-finite data.
+    pub fn fit(x: ArrayView2<'_, f64>) -> Result<Self> {
+        if x.nrows() == 0 || x.ncols() == 0 {
+            return Err(SnnError::Empty { name: "x" });
+        }
+        for &v in x.iter() {
+            finite("x", v)?;
+        }
+        let min = x.fold_axis(Axis(0), f64::INFINITY, |a, &b| a.min(b));
+        let max = x.fold_axis(Axis(0), f64::NEG_INFINITY, |a, &b| a.max(b));
+        Ok(Self { min, max })
+    }
+    /// Scales one sample.
+    ///
+    /// # Errors
+    /// Wrong number of features.
+    pub fn transform_row(&self, row: &[f64]) -> Result<Vec<f64>> {
+        if row.len() != self.min.len() {
+            return Err(SnnError::LengthMismatch {
+                name: "features",
+                expected: self.min.len(),
+                got: row.len(),
+            });
+        }
+        Ok(row
+            .iter()
+            .zip(self.min.iter().zip(self.max.iter()))
+            .map(|(&v, (&lo, &hi))| {
+                if hi > lo {
+                    ((v - lo) / (hi - lo)).clamp(0.0, 1.0)
+                } else {
+                    0.5
+                }
+            })
+            .collect())
+    }
+}
+
+/// A regular grid over a rectangle, for decision maps: `nx * ny` cell centres, row-major with
+/// `y` outer (`points()[iy * nx + ix]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    /// Cell-centre x coordinates, ascending.
+    pub xs: Vec<f64>,
+    /// Cell-centre y coordinates, ascending.
+    pub ys: Vec<f64>,
+    /// Left, right, bottom, top edges of the grid.
+    pub bounds: [f64; 4],
+}
+
+impl Grid {
+    /// An `nx` by `ny` grid over the bounding box of the first two columns of `x`, widened by
+    /// `margin` on every side (the original uses 1 feature unit).
+    ///
+    /// # Errors
+    /// Empty or non-finite data, fewer than 2 columns, a zero size, a negative margin.
+    pub fn over(x: ArrayView2<'_, f64>, nx: usize, ny: usize, margin: f64) -> Result<Self> {
+        if x.nrows() == 0 {
+            return Err(SnnError::Empty { name: "x" });
+        }
+        if x.ncols() < 2 {
+            return Err(SnnError::TooFew {
+                name: "feature columns",
+                min: 2,
+                got: x.ncols(),
+            });
+        }
+        let margin = non_negative("margin", "", margin)?;
+        let s = MinMaxScaler::fit(x.slice(s![.., 0..2]))?;
+        Self::new(
+            [
+                s.min[0] - margin,
+                s.max[0] + margin,
+                s.min[1] - margin,
+                s.max[1] + margin,
+            ],
+            nx,
+            ny,
+        )
+    }
+    /// An `nx` by `ny` grid over `[left, right, bottom, top]`.
+    ///
+    /// # Errors
+    /// A zero size, non-finite bounds, or an empty rectangle.
+    pub fn new(bounds: [f64; 4], nx: usize, ny: usize) -> Result<Self> {
+        nonzero("nx", nx)?;
+        nonzero("ny", ny)?;
+        fits("grid", nx.saturating_mul(ny), 16)?;
+        for b in bounds {
+            finite("grid bounds", b)?;
+        }
+        let [l, r, b, t] = bounds;
+        if r <= l || t <= b {
+            return Err(SnnError::Empty {
+                name: "grid rectangle",
+            });
+        }
+        let centre =
+            |lo: f64, hi: f64, n: usize, i: usize| lo + (hi - lo) * (i as f64 + 0.5) / n as f64;
+        Ok(Self {
+            xs: (0..nx).map(|i| centre(l, r, nx, i)).collect(),
+            ys: (0..ny).map(|i| centre(b, t, ny, i)).collect(),
+            bounds,
+        })
+    }
+    /// Every cell centre, `y` outer, `x` inner.
+    pub fn points(&self) -> impl Iterator<Item = [f64; 2]> + '_ {
+        self.ys
+            .iter()
+            .flat_map(move |&y| self.xs.iter().map(move |&x| [x, y]))
+    }
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.xs.len() * self.ys.len()
+    }
+    /// Always false: a grid has at least one cell.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,227 @@
+//! The one error type of snn-core: one variant per rule, each naming the parameter and its value.
+
+use thiserror::Error;
+
+/// Largest buffer, in bytes, that snn-core will allocate for one simulation array or recording
+/// (4 GiB). A request above it is refused with [`SnnError::TooLarge`] before anything is
+/// allocated, so a typo in a size never exhausts the machine's memory.
+pub const MAX_BYTES: u64 = 4 << 30;
+
+/// Everything that can go wrong in snn-core. Every variant names the offending parameter and
+/// the value it was given, so the message alone tells the user what to fix.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SnnError {
+    /// A parameter that must be a finite number was NaN or infinite.
+    #[error("{name} must be finite, got {value}")]
+    NonFinite {
+        /// Parameter name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// A parameter that must be strictly positive was zero or negative.
+    #[error("{name} must be > 0{unit}, got {value}")]
+    NotPositive {
+        /// Parameter name.
+        name: &'static str,
+        /// Unit suffix for the message, e.g. `" s"`, or empty.
+        unit: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// A parameter that must be zero or positive was negative.
+    #[error("{name} must be >= 0{unit}, got {value}")]
+    Negative {
+        /// Parameter name.
+        name: &'static str,
+        /// Unit suffix for the message.
+        unit: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// The firing threshold does not lie above the reset potential.
+    #[error("v_th must be > v_reset, got v_th = {v_th}, v_reset = {v_reset}")]
+    ThresholdNotAboveReset {
+        /// Threshold given.
+        v_th: f64,
+        /// Reset given.
+        v_reset: f64,
+    },
+    /// A factor that must lie in an interval did not.
+    #[error("{name} must be in {range}, got {value}")]
+    OutOfRange {
+        /// Parameter name.
+        name: &'static str,
+        /// The allowed interval, as text, e.g. `"(0, 1]"`.
+        range: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// A Bernoulli rate encoder whose per-step probability `rate * dt` exceeds 1.
+    #[error("rate * dt must be <= 1 for Bernoulli encoding, got rate = {rate} Hz, dt = {dt} s (p = {p})")]
+    ProbabilityAboveOne {
+        /// Rate in Hz.
+        rate: f64,
+        /// Time step in s.
+        dt: f64,
+        /// The resulting probability per step.
+        p: f64,
+    },
+    /// Forward Euler with a step as long as the membrane time constant or longer overshoots.
+    #[error("dt must be < tau_m for Euler integration, got dt = {dt} s, tau_m = {tau_m} s")]
+    EulerUnstable {
+        /// Time step in s.
+        dt: f64,
+        /// Membrane time constant in s.
+        tau_m: f64,
+    },
+    /// A count that must be at least one was zero.
+    #[error("{name} must be at least 1, got 0")]
+    Zero {
+        /// Parameter name.
+        name: &'static str,
+    },
+    /// A count below its minimum.
+    #[error("{name} must be at least {min}, got {got}")]
+    TooFew {
+        /// Parameter name.
+        name: &'static str,
+        /// Smallest allowed value.
+        min: usize,
+        /// The value given.
+        got: usize,
+    },
+    /// A collection that must hold data was empty.
+    #[error("{name} must not be empty")]
+    Empty {
+        /// Name of the collection.
+        name: &'static str,
+    },
+    /// Two lengths that must agree did not.
+    #[error("{name} must have length {expected}, got {got}")]
+    LengthMismatch {
+        /// Name of the collection.
+        name: &'static str,
+        /// Length required.
+        expected: usize,
+        /// Length given.
+        got: usize,
+    },
+    /// An index outside its collection.
+    #[error("{name} must be < {len}, got {index}")]
+    IndexOutOfRange {
+        /// Name of the index.
+        name: &'static str,
+        /// Length of the collection.
+        len: usize,
+        /// Index given.
+        index: usize,
+    },
+    /// A request whose buffers would exceed [`MAX_BYTES`].
+    #[error("{name} would need {bytes} bytes, more than the limit of {limit} bytes")]
+    TooLarge {
+        /// What was being sized.
+        name: &'static str,
+        /// Bytes it would need (saturating).
+        bytes: u64,
+        /// The limit, [`MAX_BYTES`].
+        limit: u64,
+    },
+    /// A chart could not be drawn or written.
+    #[error("chart: {0}")]
+    Chart(String),
+}
+
+/// Result alias for snn-core.
+pub type Result<T> = std::result::Result<T, SnnError>;
+
+pub(crate) fn finite(name: &'static str, value: f64) -> Result<f64> {
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(SnnError::NonFinite { name, value })
+    }
+}
+
+pub(crate) fn positive(name: &'static str, unit: &'static str, value: f64) -> Result<f64> {
+    finite(name, value)?;
+    if value > 0.0 {
+        Ok(value)
+    } else {
+        Err(SnnError::NotPositive { name, unit, value })
+    }
+}
+
+/// Largest magnitude accepted for an input current or a potential-like parameter (1e12), so
+/// that sums such as `V_rest + R*I` stay finite even in `f32`.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+pub(crate) fn bounded(name: &'static str, value: f64) -> Result<f64> {
+    finite(name, value)?;
+    if value.abs() <= MAX_MAGNITUDE {
+        Ok(value)
+    } else {
+        Err(SnnError::OutOfRange {
+            name,
+            range: "[-1e12, 1e12]",
+            value,
+        })
+    }
+}
+
+pub(crate) fn non_negative(name: &'static str, unit: &'static str, value: f64) -> Result<f64> {
+    finite(name, value)?;
+    if value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(SnnError::Negative { name, unit, value })
+    }
+}
+
+pub(crate) fn nonzero(name: &'static str, value: usize) -> Result<usize> {
+    if value == 0 {
+        Err(SnnError::Zero { name })
+    } else {
+        Ok(value)
+    }
+}
+
+/// Checks that `count` elements of `elem_bytes` each stay within [`MAX_BYTES`].
+pub(crate) fn fits(name: &'static str, count: usize, elem_bytes: usize) -> Result<()> {
+    let bytes = (count as u64).saturating_mul(elem_bytes as u64);
+    if bytes > MAX_BYTES {
+        Err(SnnError::TooLarge {
+            name,
+            bytes,
+            limit: MAX_BYTES,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_parameter_and_value() {
+        let e = positive("tau_m", " s", -0.01).unwrap_err();
+        assert_eq!(e.to_string(), "tau_m must be > 0 s, got -0.01");
+        let e = finite("dt", f64::NAN).unwrap_err();
+        assert!(matches!(e, SnnError::NonFinite { name: "dt", .. }));
+        assert!(matches!(
+            non_negative("t_ref", " s", -1.0),
+            Err(SnnError::Negative { name: "t_ref", .. })
+        ));
+        assert!(matches!(
+            nonzero("steps", 0),
+            Err(SnnError::Zero { name: "steps" })
+        ));
+        assert!(matches!(
+            fits("v", usize::MAX, 8),
+            Err(SnnError::TooLarge { name: "v", .. })
+        ));
+        assert!(fits("v", 1000, 8).is_ok());
+    }
+}

@@ -1,0 +1,139 @@
+//! Readouts: from spike counts to a class, and how good the classes are.
+
+use crate::error::{Result, SnnError};
+
+/// How spike counts become a class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// One output neuron: class 1 when it fired at least this many spikes, else class 0.
+    CountThreshold(u32),
+    /// One neuron per class: the class whose neuron fired most. Ties go to the lowest class
+    /// index, so the decision is deterministic (all-silent outputs give class 0).
+    MostSpikes,
+}
+
+impl Decision {
+    /// The class for one sample's output counts.
+    ///
+    /// # Errors
+    /// [`SnnError::Empty`] for no counts.
+    pub fn decide(&self, counts: &[u32]) -> Result<usize> {
+        if counts.is_empty() {
+            return Err(SnnError::Empty { name: "counts" });
+        }
+        Ok(match *self {
+            Decision::CountThreshold(th) => usize::from(counts[0] >= th),
+            Decision::MostSpikes => {
+                let mut best = 0;
+                for (i, &c) in counts.iter().enumerate() {
+                    if c > counts[best] {
+                        best = i;
+                    }
+                }
+                best
+            }
+        })
+    }
+}
+
+/// Fraction of `predicted` equal to `truth`.
+///
+/// # Errors
+/// Empty or mismatched inputs.
+pub fn accuracy(predicted: &[usize], truth: &[usize]) -> Result<f64> {
+    check(predicted, truth)?;
+    let hits = predicted.iter().zip(truth).filter(|(a, b)| a == b).count();
+    Ok(hits as f64 / truth.len() as f64)
+}
+
+fn check(predicted: &[usize], truth: &[usize]) -> Result<()> {
+    if truth.is_empty() {
+        return Err(SnnError::Empty { name: "truth" });
+    }
+    if predicted.len() != truth.len() {
+        return Err(SnnError::LengthMismatch {
+            name: "predicted",
+            expected: truth.len(),
+            got: predicted.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Confusion matrix: `count(t, p)` samples of true class `t` predicted as `p`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confusion {
+    /// Number of classes.
+    pub k: usize,
+    /// Row-major `k x k` counts, rows true, columns predicted.
+    pub counts: Vec<u32>,
+}
+
+impl Confusion {
+    /// Tallies `predicted` against `truth` over `k` classes.
+    ///
+    /// # Errors
+    /// Empty or mismatched inputs, `k == 0`, or a label `>= k`.
+    pub fn new(predicted: &[usize], truth: &[usize], k: usize) -> Result<Self> {
+        check(predicted, truth)?;
+        crate::error::nonzero("classes", k)?;
+        let mut counts = vec![0; k * k];
+        for (&p, &t) in predicted.iter().zip(truth) {
+            for (name, v) in [("predicted class", p), ("true class", t)] {
+                if v >= k {
+                    return Err(SnnError::IndexOutOfRange {
+                        name,
+                        len: k,
+                        index: v,
+                    });
+                }
+            }
+            counts[t * k + p] += 1;
+        }
+        Ok(Self { k, counts })
+    }
+    /// Samples of true class `t` predicted as `p`.
+    pub fn count(&self, t: usize, p: usize) -> u32 {
+        self.counts[t * self.k + p]
+    }
+    /// Diagonal over total.
+    pub fn accuracy(&self) -> f64 {
+        let total: u32 = self.counts.iter().sum();
+        let diag: u32 = (0..self.k).map(|i| self.count(i, i)).sum();
+        diag as f64 / total.max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions() {
+        assert_eq!(Decision::MostSpikes.decide(&[3, 5, 5]).unwrap(), 1);
+        assert_eq!(Decision::MostSpikes.decide(&[0, 0]).unwrap(), 0);
+        assert_eq!(Decision::CountThreshold(3).decide(&[3]).unwrap(), 1);
+        assert_eq!(Decision::CountThreshold(3).decide(&[2]).unwrap(), 0);
+        assert!(matches!(
+            Decision::MostSpikes.decide(&[]),
+            Err(SnnError::Empty { .. })
+        ));
+    }
+
+    #[test]
+    fn scores() {
+        assert_eq!(accuracy(&[0, 1, 1, 0], &[0, 1, 0, 0]).unwrap(), 0.75);
+        assert!(matches!(
+            accuracy(&[0], &[0, 1]),
+            Err(SnnError::LengthMismatch { .. })
+        ));
+        assert!(matches!(accuracy(&[], &[]), Err(SnnError::Empty { .. })));
+        let c = Confusion::new(&[0, 1, 1, 0], &[0, 1, 0, 0], 2).unwrap();
+        assert_eq!((c.count(0, 0), c.count(0, 1), c.count(1, 1)), (2, 1, 1));
+        assert_eq!(c.accuracy(), 0.75);
+        assert!(matches!(
+            Confusion::new(&[2], &[0], 2),
+            Err(SnnError::IndexOutOfRange { .. })
+        ));
+    }
+}
