@@ -1,1 +1,397 @@
-fn main() {}
+//! `snn`: headless runs of snn-core that print JSON or CSV, for scripts, reproducible results
+//! and tests. Every failure is one line on stderr naming the parameter and its value, and a
+//! non-zero exit; never a panic.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
+use snn_core::{
+    bench, BlobsConfig, Centers, DiscreteParams, Drive, Integration, LifParams, Population,
+    RateEncoder, RateModel, Record, SnnError,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "snn",
+    version,
+    about = "Spiking neural networks, step by step: headless runs of snn-core"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Method {
+    Exact,
+    Euler,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Model {
+    Bernoulli,
+    Poisson,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Precision {
+    F32,
+    F64,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The original demo's neuron: V <- V*decay + I, spike and reset to 0 when V >= threshold.
+    /// Prints {"spike_steps": [...]} (0-based steps).
+    Discrete {
+        /// Leak factor per step, in (0, 1].
+        #[arg(long, allow_negative_numbers = true)]
+        decay: f64,
+        /// Firing threshold (> 0).
+        #[arg(long, allow_negative_numbers = true)]
+        threshold: f64,
+        /// Constant input current, fed every step.
+        #[arg(long, allow_negative_numbers = true)]
+        current: f64,
+        /// Number of steps.
+        #[arg(long, allow_negative_numbers = true)]
+        steps: usize,
+    },
+    /// LIF neurons in physical units, one per current. Prints spike times in ms.
+    Lif {
+        /// Membrane time constant, ms.
+        #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
+        tau_m_ms: f64,
+        /// Resting potential, mV.
+        #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
+        v_rest_mv: f64,
+        /// Reset potential, mV.
+        #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
+        v_reset_mv: f64,
+        /// Threshold, mV.
+        #[arg(long, default_value_t = -50.0, allow_negative_numbers = true)]
+        v_th_mv: f64,
+        /// Membrane resistance, MOhm.
+        #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
+        r_mohm: f64,
+        /// Refractory period, ms.
+        #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
+        t_ref_ms: f64,
+        /// Time step, ms.
+        #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
+        dt_ms: f64,
+        /// Simulated duration, ms.
+        #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
+        duration_ms: f64,
+        /// Initial potential, mV.
+        #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
+        v0_mv: f64,
+        /// Integration method.
+        #[arg(long, value_enum, default_value = "exact")]
+        method: Method,
+        /// Constant input currents, nA, comma-separated: one neuron each.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            required = true,
+            allow_negative_numbers = true
+        )]
+        currents_na: Vec<f64>,
+    },
+    /// Rate-encoded spike trains; prints the spike count of each train.
+    Encode {
+        /// Firing rate, Hz.
+        #[arg(long, allow_negative_numbers = true)]
+        rate_hz: f64,
+        /// Time step, ms.
+        #[arg(long, allow_negative_numbers = true)]
+        dt_ms: f64,
+        /// Duration of each train, s.
+        #[arg(long, allow_negative_numbers = true)]
+        duration_s: f64,
+        /// Number of independent trains.
+        #[arg(long, allow_negative_numbers = true)]
+        trains: usize,
+        /// Seed of the portable generator.
+        #[arg(long, allow_negative_numbers = true)]
+        seed: u64,
+        /// Random process.
+        #[arg(long, value_enum, default_value = "bernoulli")]
+        model: Model,
+    },
+    /// 2-D Gaussian blobs as CSV (x1,x2,label), centres drawn in [-10, 10]^2.
+    Blobs {
+        /// Number of samples.
+        #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
+        n_samples: usize,
+        /// Number of centres (classes).
+        #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
+        centers: usize,
+        /// Standard deviation of each blob.
+        #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+        cluster_std: f64,
+        /// Seed of the portable generator.
+        #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
+        seed: u64,
+    },
+    /// The benchmark workload (see snn_core::bench); prints the loop time and spike total.
+    Bench {
+        /// Number of neurons.
+        #[arg(long, allow_negative_numbers = true)]
+        n: usize,
+        /// Number of steps.
+        #[arg(long, default_value_t = 1000, allow_negative_numbers = true)]
+        steps: usize,
+        /// Floating-point precision.
+        #[arg(long, value_enum, default_value = "f32")]
+        precision: Precision,
+    },
+}
+
+/// The command-line flag behind a snn-core parameter name, so errors speak the user's words.
+fn flag_of(name: &str) -> &str {
+    match name {
+        "tau_m" => "--tau-m-ms",
+        "v_rest" => "--v-rest-mv",
+        "v_reset" => "--v-reset-mv",
+        "v_th" => "--v-th-mv",
+        "r_m" => "--r-mohm",
+        "t_ref" => "--t-ref-ms",
+        "dt" => "--dt-ms",
+        "v0" => "--v0-mv",
+        "drive" | "input" => "--currents-na / --current",
+        "decay" => "--decay",
+        "threshold" => "--threshold",
+        "steps" => "--steps",
+        "neurons" => "--n / --currents-na",
+        "max_rate" => "--rate-hz",
+        "n_samples" => "--n-samples",
+        "centers" => "--centers",
+        "cluster_std" => "--cluster-std",
+        _ => "",
+    }
+}
+
+fn describe(e: &SnnError) -> String {
+    let name = match e {
+        SnnError::NonFinite { name, .. }
+        | SnnError::NotPositive { name, .. }
+        | SnnError::Negative { name, .. }
+        | SnnError::OutOfRange { name, .. }
+        | SnnError::Zero { name }
+        | SnnError::Empty { name }
+        | SnnError::LengthMismatch { name, .. }
+        | SnnError::TooFew { name, .. }
+        | SnnError::TooLarge { name, .. }
+        | SnnError::IndexOutOfRange { name, .. } => *name,
+        SnnError::ThresholdNotAboveReset { .. } => "v_th",
+        SnnError::ProbabilityAboveOne { .. } => "max_rate",
+        SnnError::EulerUnstable { .. } => "dt",
+        _ => "",
+    };
+    match flag_of(name) {
+        "" => e.to_string(),
+        flag => format!("{flag}: {e}"),
+    }
+}
+
+/// Spike times rounded to 1e-9 ms so `3 * 0.1` prints as 0.3.
+fn tidy(t: f64) -> f64 {
+    (t * 1e9).round() / 1e9
+}
+
+fn steps_for(name: &'static str, duration: f64, dt: f64) -> Result<usize, String> {
+    let steps = duration / dt;
+    if !steps.is_finite() || steps < 0.5 || steps > u32::MAX as f64 {
+        return Err(format!(
+            "{name}: duration must give between 1 and {} steps of dt, got {duration} / {dt}",
+            u32::MAX
+        ));
+    }
+    Ok(steps.round() as usize)
+}
+
+fn run(cli: Cli) -> Result<String, String> {
+    let e = |e: SnnError| describe(&e);
+    match cli.command {
+        Command::Discrete {
+            decay,
+            threshold,
+            current,
+            steps,
+        } => {
+            let p = DiscreteParams::builder()
+                .decay(decay)
+                .threshold(threshold)
+                .build()
+                .map_err(e)?;
+            let mut pop = Population::<f64>::new(&p, 1).map_err(e)?;
+            let out = pop
+                .run(steps, Drive::Constant(current), &Record::spikes())
+                .map_err(e)?;
+            Ok(json!({ "spike_steps": out.spike_steps_of(0) }).to_string())
+        }
+        Command::Lif {
+            tau_m_ms,
+            v_rest_mv,
+            v_reset_mv,
+            v_th_mv,
+            r_mohm,
+            t_ref_ms,
+            dt_ms,
+            duration_ms,
+            v0_mv,
+            method,
+            currents_na,
+        } => {
+            let p = LifParams::builder()
+                .tau_m(tau_m_ms)
+                .v_rest(v_rest_mv)
+                .v_reset(v_reset_mv)
+                .v_th(v_th_mv)
+                .r_m(r_mohm)
+                .t_ref(t_ref_ms)
+                .dt(dt_ms)
+                .v0(v0_mv)
+                .integration(match method {
+                    Method::Exact => Integration::Exact,
+                    Method::Euler => Integration::Euler,
+                })
+                .build()
+                .map_err(e)?;
+            let steps = steps_for("--duration-ms", duration_ms, dt_ms)?;
+            let mut pop = Population::<f64>::new(&p, currents_na.len()).map_err(e)?;
+            let out = pop
+                .run(steps, Drive::PerNeuron(&currents_na), &Record::spikes())
+                .map_err(e)?;
+            let mut times = vec![Vec::new(); currents_na.len()];
+            for (n, s) in out.spikes.iter() {
+                times[n as usize].push(tidy((s as f64 + 1.0) * p.dt()));
+            }
+            let runs: Vec<_> = currents_na
+                .iter()
+                .zip(times)
+                .map(|(i, t)| json!({ "i_na": i, "spike_times_ms": t }))
+                .collect();
+            let name = match method {
+                Method::Exact => "exact",
+                Method::Euler => "euler",
+            };
+            Ok(json!({ "method": name, "runs": runs }).to_string())
+        }
+        Command::Encode {
+            rate_hz,
+            dt_ms,
+            duration_s,
+            trains,
+            seed,
+            model,
+        } => {
+            let model = match model {
+                Model::Bernoulli => RateModel::Bernoulli,
+                Model::Poisson => RateModel::Poisson,
+            };
+            let enc = RateEncoder::new(rate_hz, dt_ms, model).map_err(e)?;
+            if trains == 0 {
+                return Err("--trains: must be at least 1, got 0".into());
+            }
+            let steps = steps_for("--duration-s", duration_s * 1000.0, dt_ms)?;
+            let spikes = enc
+                .encode(&vec![1.0; trains], steps, &mut snn_core::rng(seed))
+                .map_err(|err| match err {
+                    SnnError::TooLarge { .. } => format!("--trains x --duration-s: {err}"),
+                    other => describe(&other),
+                })?;
+            let name = match model {
+                RateModel::Bernoulli => "bernoulli",
+                RateModel::Poisson => "poisson",
+            };
+            Ok(json!({ "model": name, "counts": spikes.channel_counts() }).to_string())
+        }
+        Command::Blobs {
+            n_samples,
+            centers,
+            cluster_std,
+            seed,
+        } => {
+            let b = BlobsConfig {
+                n_samples,
+                centers: Centers::Random(centers),
+                cluster_std,
+                seed,
+            }
+            .generate()
+            .map_err(e)?;
+            let mut s = String::from("x1,x2,label");
+            for (row, y) in b.x.rows().into_iter().zip(&b.y) {
+                s.push_str(&format!("\n{},{},{}", row[0], row[1], y));
+            }
+            Ok(s)
+        }
+        Command::Bench {
+            n,
+            steps,
+            precision,
+        } => {
+            let (seconds, total) = match precision {
+                Precision::F32 => time_bench::<f32>(n, steps).map_err(e)?,
+                Precision::F64 => time_bench::<f64>(n, steps).map_err(e)?,
+            };
+            let rate = (n as f64 * steps as f64) / seconds;
+            Ok(json!({
+                "seconds": seconds,
+                "total_spikes": total,
+                "n": n,
+                "steps": steps,
+                "precision": match precision { Precision::F32 => "f32", Precision::F64 => "f64" },
+                "updates_per_second": rate,
+            })
+            .to_string())
+        }
+    }
+}
+
+fn time_bench<F: snn_core::Real>(n: usize, steps: usize) -> Result<(f64, u64), SnnError> {
+    let p = bench::params()?;
+    let mut pop = Population::<F>::new(&p, n)?;
+    let b = bench::drive::<F>(n);
+    let start = Instant::now();
+    let out = pop.run(steps, Drive::PerNeuron(&b), &Record::counts())?;
+    Ok((start.elapsed().as_secs_f64(), out.total_spikes()))
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            use clap::error::ErrorKind::{
+                DisplayHelp, DisplayHelpOnMissingArgumentOrSubcommand, DisplayVersion,
+            };
+            if matches!(err.kind(), DisplayHelp | DisplayVersion) {
+                print!("{err}");
+                return ExitCode::SUCCESS;
+            }
+            let text = err.render().to_string();
+            let first = text.lines().next().unwrap_or("error: bad arguments");
+            let first = if matches!(err.kind(), DisplayHelpOnMissingArgumentOrSubcommand) {
+                "error: a subcommand is required: discrete, lif, encode, blobs or bench (see snn --help)"
+            } else {
+                first
+            };
+            eprintln!("{first}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

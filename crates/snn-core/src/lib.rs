@@ -18,13 +18,14 @@
 //! // The original demo: x = [3.04545118, 1.37379466], w = [-0.2509198, 0.9014286], b = 0.
 //! let (x, w) = ([3.04545118, 1.37379466], [-0.2509198, 0.9014286]);
 //! let i: f64 = x.iter().zip(&w).map(|(a, b)| a * b).sum();
-//! let mut neuron = Population::<f64>::new(DiscreteParams::original().build()?, 1)?;
+//! let mut neuron = Population::<f64>::new(&DiscreteParams::original().build()?, 1)?;
 //! let out = neuron.run(10, Drive::Constant(i), &Record::spikes())?;
 //! assert_eq!(out.spike_train_of(0), vec![0, 0, 1, 0, 0, 1, 0, 0, 1, 0]);
 //! # Ok::<(), snn_core::SnnError>(())
 //! ```
 #![deny(missing_docs)]
 
+pub mod bench;
 mod data;
 mod encode;
 mod error;

@@ -186,7 +186,7 @@ impl<F: Real> Population<F> {
     /// # Errors
     /// [`SnnError::Zero`] for `n == 0`; [`SnnError::TooLarge`] when the state would exceed
     /// [`MAX_BYTES`](crate::MAX_BYTES).
-    pub fn new(model: impl Model, n: usize) -> Result<Self> {
+    pub fn new<M: Model>(model: &M, n: usize) -> Result<Self> {
         nonzero("neurons", n)?;
         fits("neurons", n, std::mem::size_of::<F>() + 5)?;
         let k = model.kernel::<F>();

@@ -1,0 +1,295 @@
+//! The `snn` binary end to end: outputs parse and hold the physics, bad arguments give one
+//! clear line and a non-zero exit, never a panic.
+
+use std::process::Command;
+
+fn snn(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_snn"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn ok_json(args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = snn(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn discrete_reproduces_the_original() {
+    let i = 3.04545118f64 * -0.2509198 + 1.37379466 * 0.9014286;
+    let v = ok_json(&[
+        "discrete",
+        "--decay",
+        "0.8",
+        "--threshold",
+        "1",
+        "--current",
+        &i.to_string(),
+        "--steps",
+        "10",
+    ]);
+    assert_eq!(v["spike_steps"], serde_json::json!([2, 5, 8]));
+}
+
+#[test]
+fn lif_matches_closed_form_and_rheobase() {
+    let v = ok_json(&[
+        "lif",
+        "--currents-na",
+        "1.0,1.5,2.0,3.0",
+        "--duration-ms",
+        "500",
+    ]);
+    assert_eq!(v["method"], "exact");
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 4);
+    assert!(runs[0]["spike_times_ms"].as_array().unwrap().is_empty());
+    assert!(
+        runs[1]["spike_times_ms"].as_array().unwrap().is_empty(),
+        "rheobase is silent"
+    );
+    // 2 nA: T = 10 ln(20/5) ms, then every t_ref + T.
+    let t: Vec<f64> = runs[2]["spike_times_ms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let charge = 10.0 * 4f64.ln();
+    assert!(t[0] >= charge && t[0] < charge + 0.1);
+    for w in t.windows(2) {
+        assert!((w[1] - w[0] - (2.0 + charge)).abs() <= 0.1);
+    }
+    let e = ok_json(&[
+        "lif",
+        "--method",
+        "euler",
+        "--currents-na",
+        "2",
+        "--duration-ms",
+        "100",
+    ]);
+    assert_eq!(e["method"], "euler");
+}
+
+#[test]
+fn encode_counts_have_binomial_statistics() {
+    let v = ok_json(&[
+        "encode",
+        "--rate-hz",
+        "40",
+        "--dt-ms",
+        "1",
+        "--duration-s",
+        "2",
+        "--trains",
+        "1000",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(v["model"], "bernoulli");
+    let c: Vec<f64> = v["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(c.len(), 1000);
+    let m = c.iter().sum::<f64>() / 1000.0;
+    assert!(
+        (m - 80.0).abs() < 5.0 * (80.0f64 * 0.96 / 1000.0).sqrt(),
+        "{m}"
+    );
+    let p = ok_json(&[
+        "encode",
+        "--rate-hz",
+        "40",
+        "--dt-ms",
+        "1",
+        "--duration-s",
+        "2",
+        "--trains",
+        "10",
+        "--seed",
+        "3",
+        "--model",
+        "poisson",
+    ]);
+    assert_eq!(p["model"], "poisson");
+}
+
+#[test]
+fn blobs_csv() {
+    let (code, out, _) = snn(&[
+        "blobs",
+        "--n-samples",
+        "10",
+        "--centers",
+        "3",
+        "--cluster-std",
+        "0.5",
+        "--seed",
+        "7",
+    ]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "x1,x2,label");
+    assert_eq!(lines.len(), 11);
+    for l in &lines[1..] {
+        let f: Vec<&str> = l.split(',').collect();
+        assert!(f[0].parse::<f64>().is_ok() && f[1].parse::<f64>().is_ok());
+        assert!(f[2].parse::<usize>().unwrap() < 3);
+    }
+    let (_, again, _) = snn(&[
+        "blobs",
+        "--n-samples",
+        "10",
+        "--centers",
+        "3",
+        "--cluster-std",
+        "0.5",
+        "--seed",
+        "7",
+    ]);
+    assert_eq!(out, again);
+}
+
+#[test]
+fn bench_totals_match_float64_reference() {
+    for (n, want) in [("1000", 5585u64), ("10000", 55851)] {
+        for prec in ["f32", "f64"] {
+            let v = ok_json(&["bench", "--n", n, "--steps", "1000", "--precision", prec]);
+            let got = v["total_spikes"].as_u64().unwrap();
+            assert!(
+                (got as f64 - want as f64).abs() / (want as f64) <= 1e-4,
+                "{n} {prec}: {got}"
+            );
+            assert!(v["seconds"].as_f64().unwrap() > 0.0);
+        }
+    }
+}
+
+#[test]
+fn bad_arguments_get_one_clear_line() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "discrete",
+                "--decay",
+                "1.5",
+                "--threshold",
+                "1",
+                "--current",
+                "1",
+                "--steps",
+                "10",
+            ],
+            "decay",
+        ),
+        (
+            &[
+                "discrete",
+                "--decay",
+                "0.5",
+                "--threshold",
+                "1",
+                "--current",
+                "1",
+                "--steps",
+                "-3",
+            ],
+            "--steps",
+        ),
+        (
+            &[
+                "discrete",
+                "--decay",
+                "0.5",
+                "--threshold",
+                "1",
+                "--current",
+                "1",
+                "--steps",
+                "0",
+            ],
+            "steps",
+        ),
+        (&["lif", "--currents-na", "1", "--tau-m-ms", "-1"], "tau_m"),
+        (&["lif", "--currents-na", "1", "--dt-ms", "0"], "dt"),
+        (&["lif", "--currents-na", "1", "--t-ref-ms", "-2"], "t_ref"),
+        (&["lif", "--currents-na", "1", "--v-th-mv", "-70"], "v_th"),
+        (&["lif", "--currents-na", "inf"], "--currents-na"),
+        (
+            &["lif", "--currents-na", "1", "--method", "rk4"],
+            "--method",
+        ),
+        (
+            &[
+                "lif",
+                "--currents-na",
+                "1",
+                "--method",
+                "euler",
+                "--dt-ms",
+                "20",
+            ],
+            "dt",
+        ),
+        (
+            &[
+                "encode",
+                "--rate-hz",
+                "2000",
+                "--dt-ms",
+                "1",
+                "--duration-s",
+                "1",
+                "--trains",
+                "2",
+                "--seed",
+                "1",
+            ],
+            "rate",
+        ),
+        (
+            &[
+                "encode",
+                "--rate-hz",
+                "20",
+                "--dt-ms",
+                "1",
+                "--duration-s",
+                "1",
+                "--trains",
+                "0",
+                "--seed",
+                "1",
+            ],
+            "--trains",
+        ),
+        (&["blobs", "--cluster-std", "-1"], "cluster_std"),
+        (&["blobs", "--centers", "0"], "centers"),
+        (&["bench", "--n", "0"], "neurons"),
+        (&["bench", "--n", "100000000000"], "neurons"),
+        (&["nonsense"], "nonsense"),
+        (&[], "subcommand"),
+    ];
+    for (args, needle) in cases {
+        let (code, out, err) = snn(args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+            "{err}"
+        );
+    }
+}
