@@ -136,6 +136,12 @@ enum Command {
         #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
         seed: u64,
     },
+    /// Writes every chart as an SVG file, drawn from seeded data.
+    Figures {
+        /// Output folder (created if missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// The benchmark workload (see snn_core::bench); prints the loop time and spike total.
     Bench {
         /// Number of neurons.
@@ -330,6 +336,18 @@ fn run(cli: Cli) -> Result<String, String> {
             }
             Ok(s)
         }
+        Command::Figures { out } => {
+            std::fs::create_dir_all(&out)
+                .map_err(|err| format!("--out: cannot create {}: {err}", out.display()))?;
+            let charts = snn_core::gallery::all().map_err(e)?;
+            let mut names = Vec::new();
+            for (name, chart) in charts {
+                let path = out.join(format!("{name}.svg"));
+                chart.save(&path).map_err(|err| format!("--out: {err}"))?;
+                names.push(path.display().to_string());
+            }
+            Ok(json!({ "written": names }).to_string())
+        }
         Command::Bench {
             n,
             steps,
@@ -376,7 +394,7 @@ fn main() -> ExitCode {
             let text = err.render().to_string();
             let first = text.lines().next().unwrap_or("error: bad arguments");
             let first = if matches!(err.kind(), DisplayHelpOnMissingArgumentOrSubcommand) {
-                "error: a subcommand is required: discrete, lif, encode, blobs or bench (see snn --help)"
+                "error: a subcommand is required: discrete, lif, encode, blobs, figures or bench (see snn --help)"
             } else {
                 first
             };

@@ -293,3 +293,34 @@ fn bad_arguments_get_one_clear_line() {
         );
     }
 }
+
+#[test]
+fn committed_figures_are_exactly_what_the_command_writes() {
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+    let out = std::env::temp_dir().join(format!("snn-figures-{}", std::process::id()));
+    let v = ok_json(&["figures", "--out", out.to_str().unwrap()]);
+    let written = v["written"].as_array().unwrap();
+    assert!(written.len() >= 8);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in &names {
+        let fresh = std::fs::read(out.join(name)).unwrap();
+        let committed = std::fs::read(docs.join(name))
+            .unwrap_or_else(|_| panic!("docs/{name} is missing: run `snn figures --out docs`"));
+        assert!(
+            fresh == committed,
+            "docs/{name} differs from `snn figures`: run `snn figures --out docs`"
+        );
+    }
+    let mut committed: Vec<String> = std::fs::read_dir(&docs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".svg") && !n.starts_with("bench"))
+        .collect();
+    committed.sort();
+    assert_eq!(names, committed, "docs/ holds exactly the figures");
+    std::fs::remove_dir_all(out).unwrap();
+}

@@ -26,14 +26,18 @@
 #![deny(missing_docs)]
 
 pub mod bench;
+pub mod chart;
 mod data;
 mod encode;
 mod error;
+pub mod gallery;
 mod neuron;
+mod original;
 mod population;
 mod readout;
 mod real;
 
+pub use chart::Chart;
 pub use data::{Blobs, BlobsConfig, Centers, Grid, MinMaxScaler};
 pub use encode::{DeltaEncoder, LatencyEncoder, RateEncoder, RateModel, SpikeMatrix};
 pub use error::{Result, SnnError, MAX_BYTES, MAX_MAGNITUDE};
@@ -41,6 +45,7 @@ pub use neuron::{
     Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams, Model,
     Reset,
 };
+pub use original::OriginalDemo;
 pub use population::{Drive, Input, Population, Record, SimResult, SpikeTrains, Trace};
 pub use readout::{accuracy, Confusion, Decision};
 pub use real::Real;

@@ -1,0 +1,149 @@
+//! Every chart of the crate drawn from seeded data: what `snn figures` writes and the README
+//! shows. The same call gives byte-identical SVG on every run and machine.
+
+use ndarray::Array2;
+
+use crate::chart::{self, Chart};
+use crate::data::{BlobsConfig, Grid};
+use crate::encode::{DeltaEncoder, LatencyEncoder, RateEncoder, RateModel};
+use crate::error::Result;
+use crate::neuron::LifParams;
+use crate::original::OriginalDemo;
+use crate::population::{Drive, Population, Record};
+use crate::rng;
+
+/// The original demo's numbers: x = [3.04545118, 1.37379466], w = [-0.2509198, 0.9014286].
+pub const ORIGINAL_X: [f64; 2] = [3.04545118, 1.37379466];
+/// The original demo's weights (from `np.random.seed(42)`).
+pub const ORIGINAL_W: [f64; 2] = [-0.2509198, 0.9014286];
+
+/// All charts, each with the file stem it is saved under.
+///
+/// # Errors
+/// Only if a chart cannot be drawn.
+pub fn all() -> Result<Vec<(&'static str, Chart)>> {
+    let mut out = Vec::new();
+    let data = BlobsConfig::original().generate()?;
+    let (train, test) = data.split(0.25, &mut rng(7))?;
+    out.push(("blobs", chart::blob_scatter(&train, Some(&test))?));
+
+    let demo = OriginalDemo::new(
+        ORIGINAL_W.to_vec(),
+        0.0,
+        crate::DiscreteParams::original().build()?,
+        10,
+    )?;
+    let train0 = demo.spike_train(&ORIGINAL_X)?;
+    out.push((
+        "spike-train",
+        chart::spike_train(&train0, "Spike Train (Spike events over time)")?,
+    ));
+
+    // The original's own weights (drawn there by np.random.seed(42)), bias 0, on our blobs.
+    let random = demo.clone();
+    let rows = (0..5)
+        .map(|i| {
+            let x = data.x.row(i).to_vec();
+            Ok((
+                format!("Sample {i} (class {})", data.y[i]),
+                random.spike_train(&x)?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    out.push((
+        "spike-trains",
+        chart::spike_trains(&rows, "Spike trains of five samples")?,
+    ));
+
+    let grid = Grid::over(data.x.view(), 100, 100, 1.0)?;
+    let counts: Vec<f64> = random.count_map(&grid)?.iter().map(|&c| c as f64).collect();
+    out.push((
+        "decision-map",
+        chart::decision_map(
+            &grid,
+            &counts,
+            &data,
+            "Spike count",
+            "Spike Count Decision Map",
+        )?,
+    ));
+
+    let lif = LifParams::builder().build()?;
+    let n = 60;
+    let currents: Vec<f64> = (0..n)
+        .map(|j| 1.0 + 3.0 * j as f64 / (n - 1) as f64)
+        .collect();
+    let mut pop = Population::<f64>::new(&lif, n)?;
+    let res = pop.run(2000, Drive::PerNeuron(&currents), &Record::spikes())?;
+    out.push((
+        "raster",
+        chart::raster(
+            &res.spikes,
+            n,
+            res.steps,
+            res.dt,
+            "ms",
+            40,
+            "Raster: 60 LIF neurons, 1 to 4 nA",
+        )?,
+    ));
+
+    let steps = 1000;
+    let drive: Vec<f64> = (0..steps)
+        .map(|k| if (200..800).contains(&k) { 2.5 } else { 0.0 })
+        .collect();
+    let mut one = Population::<f64>::new(&lif, 1)?;
+    let res = one.run(
+        steps,
+        Drive::Shared(&drive),
+        &Record::spikes().with_traces([0]),
+    )?;
+    out.push((
+        "membrane",
+        chart::membrane(
+            &res,
+            "mV",
+            "nA",
+            "ms",
+            "Membrane potential under a 2.5 nA current step",
+        )?,
+    ));
+
+    let fi: Vec<f64> = (0..=25).map(|k| k as f64 * 0.2).collect();
+    let mut pop = Population::<f64>::new(&lif, fi.len())?;
+    let res = pop.run(10_000, Drive::PerNeuron(&fi), &Record::counts())?;
+    let sim: Vec<f64> = (0..fi.len()).map(|j| 1000.0 * res.rate_of(j)).collect();
+    let closed: Vec<(f64, f64)> = (0..=500)
+        .map(|k| {
+            let i = k as f64 * 0.01;
+            (i, 1000.0 * lif.rate_closed_form(i))
+        })
+        .collect();
+    out.push((
+        "fi-curve",
+        chart::fi_curve(&fi, &sim, &closed, "f-I curve: simulation and closed form")?,
+    ));
+
+    let x: Vec<f64> = (1..=6).map(|k| k as f64 * 0.15).collect();
+    let steps = 100;
+    let rate =
+        RateEncoder::new(200.0, 1.0, RateModel::Bernoulli)?.encode(&x, steps, &mut rng(3))?;
+    let latency = LatencyEncoder::new(1.0)?.encode(&x, steps, &mut rng(3))?;
+    let ramp = Array2::from_shape_fn((steps, x.len()), |(k, c)| {
+        x[c] * k as f64 / (steps - 1) as f64
+    });
+    let delta = DeltaEncoder::new(0.1, 1.0)?.encode(ramp.view(), &mut rng(3))?;
+    out.push((
+        "encoding",
+        chart::encoding_view(
+            &x,
+            &[
+                ("rate (200 Hz max)", &rate),
+                ("latency", &latency),
+                ("delta of a ramp (ON | OFF)", &delta),
+            ],
+            "Six intensities, three encodings",
+        )?,
+    ));
+    Ok(out)
+}

@@ -1,0 +1,298 @@
+//! Charts parsed as XML: titles and axis labels present, one mark per spike, the heat map's
+//! cells and colour bar, and clear errors (no panics) for bad input.
+
+use snn_core::chart::{self, PALETTE};
+use snn_core::{
+    rng, BlobsConfig, Confusion, DiscreteParams, Drive, Grid, LatencyEncoder, LifParams,
+    OriginalDemo, Population, RateEncoder, RateModel, Record, SnnError,
+};
+
+fn doc(svg: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(svg).expect("chart is well-formed XML")
+}
+
+fn texts(svg: &str) -> Vec<String> {
+    doc(svg)
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect()
+}
+
+fn has_text(svg: &str, want: &str) -> bool {
+    texts(svg).iter().any(|t| t == want)
+}
+
+fn count(svg: &str, tag: &str, attr: &str, value: &str) -> usize {
+    doc(svg)
+        .descendants()
+        .filter(|n| n.has_tag_name(tag) && n.attribute(attr) == Some(value))
+        .count()
+}
+
+#[test]
+fn blob_scatter_has_title_axes_and_every_point() {
+    let data = BlobsConfig::original().generate().unwrap();
+    let (train, test) = data.split(0.25, &mut rng(1)).unwrap();
+    let c = chart::blob_scatter(&train, Some(&test)).unwrap();
+    let svg = c.svg();
+    assert!(has_text(svg, "Synthetic 2D Blob Data"));
+    assert!(has_text(svg, "Feature 1 (a.u.)") && has_text(svg, "Feature 2 (a.u.)"));
+    assert!(has_text(svg, "Class 0 (held out)") && has_text(svg, "Class 1 (train)"));
+    // Class 0 is drawn as circles: one filled circle per training point plus its edge ring,
+    // hollow rings for held-out points.
+    let class0_train = train.y.iter().filter(|&&y| y == 0).count();
+    assert_eq!(count(svg, "circle", "fill", "#E69F00"), class0_train);
+    assert!(chart::blob_scatter(&train, None).is_ok());
+}
+
+#[test]
+fn spike_train_has_one_mark_per_spike() {
+    let demo = OriginalDemo::new(
+        vec![-0.2509198, 0.9014286],
+        0.0,
+        DiscreteParams::original().build().unwrap(),
+        10,
+    )
+    .unwrap();
+    let train = demo.spike_train(&[3.04545118, 1.37379466]).unwrap();
+    assert_eq!(train, vec![0, 0, 1, 0, 0, 1, 0, 0, 1, 0]);
+    let c = chart::spike_train(&train, "Spike Train (Spike events over time)").unwrap();
+    assert!(has_text(c.svg(), "Spike Train (Spike events over time)"));
+    assert!(has_text(c.svg(), "Time step"));
+    assert_eq!(count(c.svg(), "polyline", "stroke", "#D55E00"), 3);
+    assert!(matches!(
+        chart::spike_train(&[], "x"),
+        Err(SnnError::Empty { .. })
+    ));
+}
+
+#[test]
+fn stacked_trains_label_each_row() {
+    let rows: Vec<(String, Vec<u8>)> = (0..5)
+        .map(|i| {
+            (
+                format!("Sample {i} (class {})", i % 2),
+                (0..10).map(|k| ((k + i) % 3 == 0) as u8).collect(),
+            )
+        })
+        .collect();
+    let total: usize = rows
+        .iter()
+        .map(|(_, r)| r.iter().filter(|&&x| x > 0).count())
+        .sum();
+    let c = chart::spike_trains(&rows, "Five samples").unwrap();
+    for (label, _) in &rows {
+        assert!(has_text(c.svg(), label), "{label}");
+    }
+    assert_eq!(count(c.svg(), "polyline", "stroke", "#009E73"), total);
+    let bad = vec![
+        ("a".to_string(), vec![1u8; 3]),
+        ("b".to_string(), vec![1u8; 4]),
+    ];
+    assert!(matches!(
+        chart::spike_trains(&bad, "x"),
+        Err(SnnError::LengthMismatch { .. })
+    ));
+}
+
+#[test]
+fn raster_marks_every_spike() {
+    let p = LifParams::builder().build().unwrap();
+    let currents: Vec<f64> = (0..40).map(|j| 1.2 + j as f64 * 0.08).collect();
+    let mut pop = Population::<f64>::new(&p, 40).unwrap();
+    let res = pop
+        .run(1500, Drive::PerNeuron(&currents), &Record::spikes())
+        .unwrap();
+    assert!(res.spikes.len() > 100);
+    let c = chart::raster(&res.spikes, 40, res.steps, res.dt, "ms", 30, "Raster").unwrap();
+    let svg = c.svg();
+    assert!(has_text(svg, "Raster") && has_text(svg, "Neuron") && has_text(svg, "Time (ms)"));
+    assert!(has_text(svg, "Spikes / bin") && has_text(svg, "Spikes / neuron"));
+    assert_eq!(
+        count(svg, "polyline", "stroke", "#0072B2"),
+        res.spikes.len()
+    );
+    assert!(matches!(
+        chart::raster(&res.spikes, 10, res.steps, res.dt, "ms", 30, "x"),
+        Err(SnnError::IndexOutOfRange { .. })
+    ));
+}
+
+#[test]
+fn membrane_draws_threshold_reset_spikes_and_current() {
+    let p = LifParams::builder().build().unwrap();
+    let drive: Vec<f64> = (0..800).map(|k| if k >= 100 { 2.5 } else { 0.0 }).collect();
+    let mut one = Population::<f64>::new(&p, 1).unwrap();
+    let res = one
+        .run(
+            800,
+            Drive::Shared(&drive),
+            &Record::spikes().with_traces([0]),
+        )
+        .unwrap();
+    let c = chart::membrane(&res, "mV", "nA", "ms", "Membrane").unwrap();
+    let svg = c.svg();
+    for t in [
+        "Membrane",
+        "V (mV)",
+        "I (nA)",
+        "Time (ms)",
+        "threshold -50 mV",
+        "reset -65 mV",
+        "spike",
+    ] {
+        assert!(has_text(svg, t), "{t}");
+    }
+    assert_eq!(
+        count(svg, "polyline", "stroke", "#D55E00"),
+        res.spikes.len()
+    );
+    let untraced = one
+        .run(10, Drive::Constant(0.0), &Record::counts())
+        .unwrap();
+    assert!(matches!(
+        chart::membrane(&untraced, "mV", "nA", "ms", "x"),
+        Err(SnnError::Empty { .. })
+    ));
+}
+
+#[test]
+fn decision_map_has_grid_cells_and_colour_bar() {
+    let data = BlobsConfig::original().generate().unwrap();
+    let demo = OriginalDemo::random(2, &mut rng(42)).unwrap();
+    for (nx, ny) in [(100, 100), (30, 20)] {
+        let grid = Grid::over(data.x.view(), nx, ny, 1.0).unwrap();
+        let counts: Vec<f64> = demo
+            .count_map(&grid)
+            .unwrap()
+            .iter()
+            .map(|&c| c as f64)
+            .collect();
+        let c = chart::decision_map(
+            &grid,
+            &counts,
+            &data,
+            "Spike count",
+            "Spike Count Decision Map",
+        )
+        .unwrap();
+        let svg = c.svg();
+        assert!(has_text(svg, "Spike Count Decision Map") && has_text(svg, "Spike count"));
+        assert!(has_text(svg, "Feature 1 (a.u.)") && has_text(svg, "Class 1"));
+        // Cells and colour-bar swatches are the only rectangles in viridis colours.
+        let plain: Vec<String> = PALETTE
+            .iter()
+            .map(|c| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2))
+            .chain(["#FFFFFF", "#000000", "#888888", "none"].map(String::from))
+            .collect();
+        let coloured = doc(svg)
+            .descendants()
+            .filter(|n| n.has_tag_name("rect"))
+            .filter(|n| {
+                !plain
+                    .iter()
+                    .any(|p| Some(p.as_str()) == n.attribute("fill"))
+            })
+            .count();
+        assert_eq!(
+            coloured,
+            nx * ny + 64,
+            "{nx} x {ny} cells and 64 colour-bar swatches"
+        );
+    }
+    let grid = Grid::over(data.x.view(), 10, 10, 1.0).unwrap();
+    assert!(matches!(
+        chart::decision_map(&grid, &[1.0; 5], &data, "c", "t"),
+        Err(SnnError::LengthMismatch { .. })
+    ));
+    assert!(matches!(
+        chart::decision_map(&grid, &[f64::NAN; 100], &data, "c", "t"),
+        Err(SnnError::NonFinite { .. })
+    ));
+}
+
+#[test]
+fn fi_encoding_training_and_confusion_charts() {
+    let c = chart::fi_curve(
+        &[1.0, 2.0, 3.0],
+        &[0.0, 50.0, 90.0],
+        &[(1.0, 0.0), (3.0, 91.0)],
+        "f-I",
+    )
+    .unwrap();
+    for t in [
+        "f-I",
+        "Input current I (nA)",
+        "Firing rate (Hz)",
+        "simulated",
+        "closed form 1/(t_ref + T)",
+    ] {
+        assert!(has_text(c.svg(), t), "{t}");
+    }
+    assert!(chart::fi_curve(&[], &[], &[], "x").is_err());
+    let x = [0.2, 0.6, 1.0];
+    let rate = RateEncoder::new(100.0, 1.0, RateModel::Bernoulli)
+        .unwrap()
+        .encode(&x, 50, &mut rng(0))
+        .unwrap();
+    let lat = LatencyEncoder::new(1.0)
+        .unwrap()
+        .encode(&x, 50, &mut rng(0))
+        .unwrap();
+    let c = chart::encoding_view(&x, &[("rate", &rate), ("latency", &lat)], "Encodings").unwrap();
+    assert!(
+        has_text(c.svg(), "rate") && has_text(c.svg(), "latency") && has_text(c.svg(), "intensity")
+    );
+    let short = LatencyEncoder::new(1.0)
+        .unwrap()
+        .encode(&x, 10, &mut rng(0))
+        .unwrap();
+    assert!(chart::encoding_view(&x, &[("a", &rate), ("b", &short)], "x").is_err());
+    let c = chart::training_curve(
+        &[0.5, 0.8, 0.9],
+        Some(&[0.4, 0.7, 0.9]),
+        Some(&[1.0, 0.5, 0.2]),
+        "Training",
+    )
+    .unwrap();
+    for t in [
+        "Training",
+        "Epoch",
+        "Accuracy (fraction correct)",
+        "train accuracy",
+        "test accuracy",
+    ] {
+        assert!(has_text(c.svg(), t), "{t}");
+    }
+    assert!(chart::training_curve(&[0.5], Some(&[0.1, 0.2]), None, "x").is_err());
+    let m = Confusion::new(&[0, 1, 1, 0], &[0, 1, 0, 0], 2).unwrap();
+    let c = chart::confusion(&m, "Confusion").unwrap();
+    assert!(
+        has_text(c.svg(), "Predicted class")
+            && has_text(c.svg(), "True class")
+            && has_text(c.svg(), "2")
+    );
+}
+
+#[test]
+fn save_writes_the_svg_and_reports_bad_paths() {
+    let c = chart::spike_train(&[1, 0, 1], "t").unwrap();
+    let dir = std::env::temp_dir().join(format!("snn-chart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.svg");
+    c.save(&path).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), c.svg());
+    assert!(matches!(
+        c.save(dir.join("missing/t.svg")),
+        Err(SnnError::Chart(_))
+    ));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn charts_are_deterministic() {
+    let a = snn_core::gallery::all().unwrap();
+    let b = snn_core::gallery::all().unwrap();
+    assert_eq!(a, b);
+}
