@@ -639,6 +639,17 @@ pub fn membrane<F: Real>(
     time_unit: &str,
     title: &str,
 ) -> Result<Chart> {
+    // Only the conversion is generic: the drawing is compiled once, in this crate.
+    membrane_f64(&result.to_f64(), v_unit, i_unit, time_unit, title)
+}
+
+fn membrane_f64(
+    result: &SimResult<f64>,
+    v_unit: &str,
+    i_unit: &str,
+    time_unit: &str,
+    title: &str,
+) -> Result<Chart> {
     if result.traces.is_empty() {
         return Err(SnnError::Empty {
             name: "traces (record some with Record::with_traces)",

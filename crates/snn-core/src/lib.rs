@@ -36,6 +36,7 @@ mod original;
 mod population;
 mod readout;
 mod real;
+mod stepper;
 
 pub use chart::Chart;
 pub use data::{Blobs, BlobsConfig, Centers, Grid, MinMaxScaler};
@@ -49,6 +50,7 @@ pub use original::OriginalDemo;
 pub use population::{Drive, Input, Population, Record, SimResult, SpikeTrains, Trace};
 pub use readout::{accuracy, Confusion, Decision};
 pub use real::Real;
+pub use stepper::{Snapshot, StepThrough};
 
 /// Re-exported so notebooks and dependants use exactly the versions snn-core is built on.
 pub use {linfa_datasets, ndarray, rand, rand_distr, rand_xoshiro};

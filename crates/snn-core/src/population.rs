@@ -127,6 +127,30 @@ pub struct SimResult<F> {
     pub traces: Vec<Trace<F>>,
 }
 
+impl<F: Real> SimResult<F> {
+    /// The same result in `f64` (exact widening for `f32`).
+    pub fn to_f64(&self) -> SimResult<f64> {
+        SimResult {
+            n: self.n,
+            steps: self.steps,
+            dt: self.dt,
+            v_th: self.v_th.as_f64(),
+            v_reset: self.v_reset.as_f64(),
+            spikes: self.spikes.clone(),
+            counts: self.counts.clone(),
+            traces: self
+                .traces
+                .iter()
+                .map(|t| Trace {
+                    neuron: t.neuron,
+                    v: t.v.iter().map(|x| x.as_f64()).collect(),
+                    input: t.input.iter().map(|x| x.as_f64()).collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
 impl<F> SimResult<F> {
     /// Steps at which `neuron` spiked (needs recorded spikes).
     pub fn spike_steps_of(&self, neuron: usize) -> Vec<u32> {
@@ -252,6 +276,10 @@ impl<F: Real> Population<F> {
     /// [`SnnError::LengthMismatch`] for a per-neuron input of the wrong length, or a bad input
     /// value; the state is left unchanged.
     pub fn step(&mut self, input: Input<'_, F>) -> Result<usize> {
+        F::step_population(self, input)
+    }
+
+    pub(crate) fn step_impl(&mut self, input: Input<'_, F>) -> Result<usize> {
         match input {
             Input::Uniform(i) => {
                 check_values("input", &[i])?;
@@ -298,6 +326,15 @@ impl<F: Real> Population<F> {
     /// [`SnnError::TooLarge`] when the recordings could exceed [`MAX_BYTES`](crate::MAX_BYTES);
     /// a bad input value. Nothing is simulated when an error is returned.
     pub fn run(
+        &mut self,
+        steps: usize,
+        drive: Drive<'_, F>,
+        record: &Record,
+    ) -> Result<SimResult<F>> {
+        F::run_population(self, steps, drive, record)
+    }
+
+    pub(crate) fn run_impl(
         &mut self,
         steps: usize,
         drive: Drive<'_, F>,

@@ -2,6 +2,9 @@
 
 use std::fmt::{Debug, Display};
 
+use crate::error::Result;
+use crate::population::{Drive, Input, Population, Record, SimResult};
+
 /// A floating-point type a population can be simulated in: `f32` (twice the throughput) or
 /// `f64` (the reference precision). Sealed: only these two implement it.
 pub trait Real:
@@ -13,6 +16,18 @@ pub trait Real:
     fn as_f64(self) -> f64;
     /// Short name of the type, `"f32"` or `"f64"`.
     const NAME: &'static str;
+    /// [`Population::step`] for this type. Implemented once per type inside snn-core so the
+    /// neuron loop is compiled here, not again in every crate (or notebook cell) that calls it.
+    #[doc(hidden)]
+    fn step_population(pop: &mut Population<Self>, input: Input<'_, Self>) -> Result<usize>;
+    /// [`Population::run`] for this type (see [`step_population`](Self::step_population)).
+    #[doc(hidden)]
+    fn run_population(
+        pop: &mut Population<Self>,
+        steps: usize,
+        drive: Drive<'_, Self>,
+        record: &Record,
+    ) -> Result<SimResult<Self>>;
 }
 
 impl Real for f32 {
@@ -25,6 +40,17 @@ impl Real for f32 {
         self as f64
     }
     const NAME: &'static str = "f32";
+    fn step_population(pop: &mut Population<Self>, input: Input<'_, Self>) -> Result<usize> {
+        pop.step_impl(input)
+    }
+    fn run_population(
+        pop: &mut Population<Self>,
+        steps: usize,
+        drive: Drive<'_, Self>,
+        record: &Record,
+    ) -> Result<SimResult<Self>> {
+        pop.run_impl(steps, drive, record)
+    }
 }
 
 impl Real for f64 {
@@ -37,6 +63,17 @@ impl Real for f64 {
         self
     }
     const NAME: &'static str = "f64";
+    fn step_population(pop: &mut Population<Self>, input: Input<'_, Self>) -> Result<usize> {
+        pop.step_impl(input)
+    }
+    fn run_population(
+        pop: &mut Population<Self>,
+        steps: usize,
+        drive: Drive<'_, Self>,
+        record: &Record,
+    ) -> Result<SimResult<Self>> {
+        pop.run_impl(steps, drive, record)
+    }
 }
 
 mod private {

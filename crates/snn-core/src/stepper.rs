@@ -1,0 +1,191 @@
+//! A simulation you advance by hand, one step or n steps per notebook cell, that shows its
+//! current state as a chart whenever it is displayed: for walking a class through
+//! integration, leak, threshold, reset and refractoriness live.
+
+use crate::chart::{self, Chart};
+use crate::error::{fits, Result};
+use crate::neuron::Model;
+use crate::population::{Drive, Population, Record, SimResult, SpikeTrains, Trace};
+
+/// One neuron stepped by hand under a current you can change between steps, in `f64`
+/// (a teaching object: non-generic, so notebook cells that use it compile fast).
+///
+/// # Examples
+/// ```
+/// use snn_core::{LifParams, StepThrough};
+/// let mut sim = StepThrough::new(&LifParams::builder().build()?)?;
+/// sim.set_current(2.5)?;            // nA
+/// let view = sim.advance(200)?;      // 20 ms: a chart of everything so far
+/// assert!(sim.v() > -65.0 && sim.spikes() >= 1);
+/// assert!(view.chart.title().contains("t = 20.0"));
+/// # Ok::<(), snn_core::SnnError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct StepThrough {
+    pop: Population<f64>,
+    current: f64,
+    v: Vec<f64>,
+    input: Vec<f64>,
+    spikes: SpikeTrains,
+    physical: bool,
+}
+
+/// What [`StepThrough::advance`] returns: the state after the steps and its chart, which
+/// shows itself when a notebook cell ends with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// Time now, ms (LIF) or steps (discrete).
+    pub t: f64,
+    /// Membrane potential now.
+    pub v: f64,
+    /// Spikes during the steps just taken.
+    pub new_spikes: usize,
+    /// The membrane chart of the whole history.
+    pub chart: Chart,
+}
+
+impl Snapshot {
+    /// Shows the chart under the notebook cell (see [`Chart::evcxr_display`]).
+    pub fn evcxr_display(&self) {
+        self.chart.evcxr_display();
+    }
+}
+
+impl StepThrough {
+    /// A fresh neuron of `model` at its initial potential, with zero input.
+    ///
+    /// # Errors
+    /// Only those of [`Population::new`].
+    pub fn new<M: Model>(model: &M) -> Result<Self> {
+        let pop = Population::new(model, 1)?;
+        let physical = pop.kernel().dt() != 1.0 || pop.kernel().ref_steps() > 0;
+        let v0 = pop.v()[0];
+        Ok(Self {
+            pop,
+            current: 0.0,
+            v: vec![v0],
+            input: Vec::new(),
+            spikes: SpikeTrains::default(),
+            physical,
+        })
+    }
+    /// Sets the input current for the following steps (nA for LIF).
+    ///
+    /// # Errors
+    /// A non-finite value or one above 1e12; the current is unchanged.
+    pub fn set_current(&mut self, i: f64) -> Result<()> {
+        crate::error::bounded("current", i)?;
+        self.current = i;
+        Ok(())
+    }
+    /// Advances `n` steps and returns the new state with its chart.
+    ///
+    /// # Errors
+    /// `n == 0`, a history above the memory limit, or a chart that cannot be drawn; nothing
+    /// is simulated on error.
+    pub fn advance(&mut self, n: usize) -> Result<Snapshot> {
+        fits("step-through history", self.v.len().saturating_add(n), 16)?;
+        let base = self.input.len() as u32;
+        let out = self.pop.run(
+            n,
+            Drive::Constant(self.current),
+            &Record::spikes().with_traces([0]),
+        )?;
+        let new_spikes = out.spikes.len();
+        for (_, s) in out.spikes.iter() {
+            self.spikes.neuron.push(0);
+            self.spikes.step.push(base + s);
+        }
+        let tr = &out.traces[0];
+        self.v.extend_from_slice(&tr.v[1..]);
+        self.input.extend_from_slice(&tr.input);
+        Ok(Snapshot {
+            t: self.t(),
+            v: self.v(),
+            new_spikes,
+            chart: self.chart()?,
+        })
+    }
+    /// Back to the start: initial potential, empty history; the current is kept.
+    pub fn reset(&mut self) {
+        self.pop.reset();
+        self.v.truncate(1);
+        self.input.clear();
+        self.spikes = SpikeTrains::default();
+    }
+    /// Membrane potential now.
+    pub fn v(&self) -> f64 {
+        self.pop.v()[0]
+    }
+    /// Time now: steps taken times `dt`.
+    pub fn t(&self) -> f64 {
+        self.input.len() as f64 * self.pop.kernel().dt()
+    }
+    /// Steps taken.
+    pub fn steps(&self) -> usize {
+        self.input.len()
+    }
+    /// Spikes so far.
+    pub fn spikes(&self) -> usize {
+        self.spikes.len()
+    }
+    /// Refractory steps left.
+    pub fn refractory_steps_left(&self) -> u32 {
+        self.pop.refractory()[0]
+    }
+    /// The whole history as a simulation result (for charts or analysis).
+    pub fn result(&self) -> SimResult<f64> {
+        let k = self.pop.kernel();
+        SimResult {
+            n: 1,
+            steps: self.input.len(),
+            dt: k.dt(),
+            v_th: k.v_th(),
+            v_reset: self.pop.kernel().v_hold,
+            spikes: self.spikes.clone(),
+            counts: vec![self.spikes.len() as u32],
+            traces: vec![Trace {
+                neuron: 0,
+                v: self.v.clone(),
+                input: self.input.clone(),
+            }],
+        }
+    }
+    /// The membrane chart of the history so far, titled with the current state.
+    ///
+    /// # Errors
+    /// No step taken yet, or a drawing failure.
+    pub fn chart(&self) -> Result<Chart> {
+        if self.input.is_empty() {
+            return Err(crate::SnnError::Empty {
+                name: "history (advance at least one step)",
+            });
+        }
+        let (vu, iu, tu) = if self.physical {
+            ("mV", "nA", "ms")
+        } else {
+            ("a.u.", "a.u.", "steps")
+        };
+        let left = self.refractory_steps_left();
+        let title = format!(
+            "t = {:.1} {tu} · V = {:.2} {vu} · I = {} {iu} · spikes {}{}",
+            self.t(),
+            self.v(),
+            self.current,
+            self.spikes(),
+            if left > 0 {
+                format!(" · refractory {left} steps")
+            } else {
+                String::new()
+            }
+        );
+        chart::membrane(&self.result(), vu, iu, tu, &title)
+    }
+    /// Shows the current chart under the notebook cell; if no step was taken yet, says so.
+    pub fn evcxr_display(&self) {
+        match self.chart() {
+            Ok(c) => c.evcxr_display(),
+            Err(e) => println!("{e}"),
+        }
+    }
+}

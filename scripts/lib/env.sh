@@ -1,0 +1,16 @@
+# Shared paths and environment for the project's scripts. Sourced, not run.
+# Everything lives inside the project: nothing touches the user's Jupyter, cargo or shell setup.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VENV="$ROOT/.venv"
+TOOLS="$ROOT/.tools"
+EVCXR_VERSION="0.22.0"
+EVCXR_BIN="$TOOLS/cargo/bin/evcxr_jupyter"
+JUPYTER_HOME="$ROOT/.jupyter"
+export JUPYTER_PATH="$JUPYTER_HOME/share/jupyter"
+export JUPYTER_DATA_DIR="$JUPYTER_HOME/data"
+export JUPYTER_CONFIG_DIR="$JUPYTER_HOME/config"
+export JUPYTER_RUNTIME_DIR="$JUPYTER_HOME/runtime"
+export JUPYTERLAB_SETTINGS_DIR="$JUPYTER_HOME/lab/user-settings"
+export JUPYTERLAB_WORKSPACES_DIR="$JUPYTER_HOME/lab/workspaces"
+export IPYTHONDIR="$JUPYTER_HOME/ipython"
+export PATH="$VENV/bin:$PATH"
