@@ -8,8 +8,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 use snn_core::{
-    bench, BlobsConfig, Centers, DiscreteParams, Drive, Integration, LifParams, Population,
-    RateEncoder, RateModel, Record, SnnError,
+    bench, BlobsConfig, Centers, Classifier, DiscreteParams, Drive, Encoding, Integration,
+    LifParams, Logistic, Population, RateEncoder, RateModel, Record, SnnError, TrainConfig,
 };
 
 #[derive(Parser)]
@@ -33,6 +33,13 @@ enum Method {
 enum Model {
     Bernoulli,
     Poisson,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EncodingArg {
+    Rate,
+    Latency,
+    Current,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -136,6 +143,30 @@ enum Command {
         #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
         seed: u64,
     },
+    /// Trains the spiking classifier and a logistic-regression baseline on the same blobs.
+    Classify {
+        /// Number of centres (classes), drawn in [-10, 10]^2.
+        #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
+        centers: usize,
+        /// Standard deviation of each blob.
+        #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+        cluster_std: f64,
+        /// Number of samples (a quarter is held out for testing).
+        #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
+        n_samples: usize,
+        /// Seed of the data, the split, the weights and the spikes.
+        #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
+        seed: u64,
+        /// How features reach the output neurons.
+        #[arg(long, value_enum, default_value = "rate")]
+        encoding: EncodingArg,
+        /// Training epochs.
+        #[arg(long, default_value_t = 30, allow_negative_numbers = true)]
+        epochs: usize,
+        /// Simulation steps per sample.
+        #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
+        steps: usize,
+    },
     /// Writes every chart as an SVG file, drawn from seeded data.
     Figures {
         /// Output folder (created if missing).
@@ -176,6 +207,8 @@ fn flag_of(name: &str) -> &str {
         "n_samples" => "--n-samples",
         "centers" => "--centers",
         "cluster_std" => "--cluster-std",
+        "epochs" => "--epochs",
+        "classes" => "--centers",
         _ => "",
     }
 }
@@ -336,6 +369,60 @@ fn run(cli: Cli) -> Result<String, String> {
             }
             Ok(s)
         }
+        Command::Classify {
+            centers,
+            cluster_std,
+            n_samples,
+            seed,
+            encoding,
+            epochs,
+            steps,
+        } => {
+            let encoding = match encoding {
+                EncodingArg::Rate => Encoding::Rate,
+                EncodingArg::Latency => Encoding::Latency,
+                EncodingArg::Current => Encoding::Current,
+            };
+            let data = BlobsConfig {
+                n_samples,
+                centers: Centers::Random(centers),
+                cluster_std,
+                seed,
+            }
+            .generate()
+            .map_err(e)?;
+            let mut rng = snn_core::rng(seed);
+            let (train, test) = data.split(0.25, &mut rng).map_err(e)?;
+            let mut clf = Classifier::new(&train, steps, encoding, &mut rng).map_err(e)?;
+            let cfg = TrainConfig {
+                epochs,
+                seed,
+                ..TrainConfig::default()
+            };
+            let start = Instant::now();
+            let history = clf.fit(&train, None, &cfg).map_err(e)?;
+            let train_seconds = start.elapsed().as_secs_f64();
+            let mut eval = snn_core::rng(seed ^ 0xe7a1);
+            let snn_train = clf.accuracy(&train, &mut eval).map_err(e)?;
+            let snn_test = clf.accuracy(&test, &mut eval).map_err(e)?;
+            let base = Logistic::fit(&train).map_err(e)?;
+            Ok(json!({
+                "snn": { "train_accuracy": snn_train, "test_accuracy": snn_test },
+                "baseline": {
+                    "model": "logistic regression",
+                    "train_accuracy": base.accuracy(&train).map_err(e)?,
+                    "test_accuracy": base.accuracy(&test).map_err(e)?,
+                },
+                "epochs": epochs,
+                "encoding": encoding.name(),
+                "steps": steps,
+                "train_samples": train.len(),
+                "test_samples": test.len(),
+                "train_seconds": train_seconds,
+                "final_loss": history.loss.last(),
+            })
+            .to_string())
+        }
         Command::Figures { out } => {
             std::fs::create_dir_all(&out)
                 .map_err(|err| format!("--out: cannot create {}: {err}", out.display()))?;
@@ -394,7 +481,7 @@ fn main() -> ExitCode {
             let text = err.render().to_string();
             let first = text.lines().next().unwrap_or("error: bad arguments");
             let first = if matches!(err.kind(), DisplayHelpOnMissingArgumentOrSubcommand) {
-                "error: a subcommand is required: discrete, lif, encode, blobs, figures or bench (see snn --help)"
+                "error: a subcommand is required: discrete, lif, encode, blobs, classify, figures or bench (see snn --help)"
             } else {
                 first
             };

@@ -324,3 +324,55 @@ fn committed_figures_are_exactly_what_the_command_writes() {
     assert_eq!(names, committed, "docs/ holds exactly the figures");
     std::fs::remove_dir_all(out).unwrap();
 }
+
+#[test]
+fn classify_reports_snn_and_baseline() {
+    let v = ok_json(&[
+        "classify",
+        "--centers",
+        "2",
+        "--cluster-std",
+        "1.0",
+        "--n-samples",
+        "200",
+        "--seed",
+        "3",
+    ]);
+    for model in ["snn", "baseline"] {
+        for split in ["train_accuracy", "test_accuracy"] {
+            let a = v[model][split].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&a), "{model} {split} {a}");
+        }
+    }
+    assert!(v["snn"]["test_accuracy"].as_f64().unwrap() >= 0.98);
+    assert_eq!(v["epochs"], 30);
+    let again = ok_json(&[
+        "classify",
+        "--centers",
+        "2",
+        "--cluster-std",
+        "1.0",
+        "--n-samples",
+        "200",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(v["snn"], again["snn"], "seeded runs repeat");
+    let c = ok_json(&[
+        "classify",
+        "--encoding",
+        "current",
+        "--epochs",
+        "5",
+        "--centers",
+        "3",
+    ]);
+    assert_eq!(c["epochs"], 5);
+    assert_eq!(c["encoding"], "current");
+    let (code, _, err) = snn(&["classify", "--epochs", "0"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("epochs"), "{err}");
+    let (code, _, err) = snn(&["classify", "--centers", "1"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("centers") || err.contains("classes"), "{err}");
+}

@@ -145,5 +145,37 @@ pub fn all() -> Result<Vec<(&'static str, Chart)>> {
             "Six intensities, three encodings",
         )?,
     ));
+    let hard = BlobsConfig {
+        n_samples: 600,
+        centers: crate::Centers::Random(3),
+        cluster_std: 2.0,
+        seed: 4,
+    }
+    .generate()?;
+    let mut r = rng(4);
+    let (tr, te) = hard.split(0.25, &mut r)?;
+    let mut clf = crate::Classifier::new(&tr, 100, crate::Encoding::Rate, &mut r)?;
+    let h = clf.fit(
+        &tr,
+        Some(&te),
+        &crate::TrainConfig {
+            seed: 4,
+            ..Default::default()
+        },
+    )?;
+    out.push((
+        "training-curve",
+        chart::training_curve(
+            &h.train_accuracy,
+            Some(&h.test_accuracy),
+            Some(&h.loss),
+            "Training the spiking readout (3 blobs, std 2)",
+        )?,
+    ));
+    let c = clf.confusion(&te, &mut rng(5))?;
+    out.push((
+        "confusion",
+        chart::confusion(&c, "Held-out confusion matrix")?,
+    ));
     Ok(out)
 }

@@ -31,6 +31,7 @@ mod data;
 mod encode;
 mod error;
 pub mod gallery;
+pub mod learn;
 mod neuron;
 mod original;
 mod population;
@@ -42,6 +43,7 @@ pub use chart::Chart;
 pub use data::{Blobs, BlobsConfig, Centers, Grid, MinMaxScaler};
 pub use encode::{DeltaEncoder, LatencyEncoder, RateEncoder, RateModel, SpikeMatrix};
 pub use error::{Result, SnnError, MAX_BYTES, MAX_MAGNITUDE};
+pub use learn::{Classifier, Encoding, History, Logistic, TrainConfig};
 pub use neuron::{
     Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams, Model,
     Reset,
