@@ -184,6 +184,13 @@ enum Command {
         /// Floating-point precision.
         #[arg(long, value_enum, default_value = "f32")]
         precision: Precision,
+        /// Step on every core (rayon) when N >= 65536.
+        #[arg(long)]
+        parallel: bool,
+        /// The general LIF step instead: refractory counters (2 ms) and a per-neuron current
+        /// (tau_m 10 ms, dt 0.1 ms, currents 1.6 to 4 nA), with the same timing.
+        #[arg(long)]
+        general: bool,
     },
 }
 
@@ -439,10 +446,12 @@ fn run(cli: Cli) -> Result<String, String> {
             n,
             steps,
             precision,
+            parallel,
+            general,
         } => {
             let (seconds, total) = match precision {
-                Precision::F32 => time_bench::<f32>(n, steps).map_err(e)?,
-                Precision::F64 => time_bench::<f64>(n, steps).map_err(e)?,
+                Precision::F32 => time_bench::<f32>(n, steps, parallel, general).map_err(e)?,
+                Precision::F64 => time_bench::<f64>(n, steps, parallel, general).map_err(e)?,
             };
             let rate = (n as f64 * steps as f64) / seconds;
             Ok(json!({
@@ -452,16 +461,38 @@ fn run(cli: Cli) -> Result<String, String> {
                 "steps": steps,
                 "precision": match precision { Precision::F32 => "f32", Precision::F64 => "f64" },
                 "updates_per_second": rate,
+                "parallel": parallel,
+                "threads": if parallel { rayon_threads() } else { 1 },
+                "workload": if general { "general LIF (refractory, per-neuron current)" } else { "NOTES benchmark" },
             })
             .to_string())
         }
     }
 }
 
-fn time_bench<F: snn_core::Real>(n: usize, steps: usize) -> Result<(f64, u64), SnnError> {
-    let p = bench::params()?;
-    let mut pop = Population::<F>::new(&p, n)?;
-    let b = bench::drive::<F>(n);
+fn rayon_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn time_bench<F: snn_core::Real>(
+    n: usize,
+    steps: usize,
+    parallel: bool,
+    general: bool,
+) -> Result<(f64, u64), SnnError> {
+    let (mut pop, b) = if general {
+        let p = LifParams::builder().build()?;
+        let b: Vec<F> = (0..n)
+            .map(|i| F::of(1.6 + 2.4 * i as f64 / (n.max(2) - 1) as f64))
+            .collect();
+        (Population::<F>::new(&p, n)?, b)
+    } else {
+        (
+            Population::<F>::new(&bench::params()?, n)?,
+            bench::drive::<F>(n),
+        )
+    };
+    pop.set_parallel(parallel);
     let start = Instant::now();
     let out = pop.run(steps, Drive::PerNeuron(&b), &Record::counts())?;
     Ok((start.elapsed().as_secs_f64(), out.total_spikes()))

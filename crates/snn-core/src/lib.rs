@@ -49,7 +49,9 @@ pub use neuron::{
     Reset,
 };
 pub use original::OriginalDemo;
-pub use population::{Drive, Input, Population, Record, SimResult, SpikeTrains, Trace};
+pub use population::{
+    Drive, Input, Population, Record, SimResult, SpikeTrains, Trace, PARALLEL_MIN,
+};
 pub use readout::{accuracy, Confusion, Decision};
 pub use real::Real;
 pub use stepper::{Snapshot, StepThrough};
