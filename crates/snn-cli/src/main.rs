@@ -167,6 +167,15 @@ enum Command {
         #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
         steps: usize,
     },
+    /// Draws a benchmark report (JSON from scripts/bench) as an SVG throughput chart.
+    PlotBench {
+        /// JSON file: {"series": [{"name": "...", "points": [[neurons, updates_per_second], ...]}]}
+        #[arg(long)]
+        json: std::path::PathBuf,
+        /// SVG file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Writes every chart as an SVG file, drawn from seeded data.
     Figures {
         /// Output folder (created if missing).
@@ -430,6 +439,33 @@ fn run(cli: Cli) -> Result<String, String> {
             })
             .to_string())
         }
+        Command::PlotBench { json, out } => {
+            let text = std::fs::read_to_string(&json)
+                .map_err(|err| format!("--json: cannot read {}: {err}", json.display()))?;
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|err| format!("--json: {} is not JSON: {err}", json.display()))?;
+            let series: Vec<(String, Vec<(f64, f64)>)> = v["series"]
+                .as_array()
+                .ok_or("--json: no \"series\" array")?
+                .iter()
+                .map(|s| {
+                    let name = s["name"].as_str().unwrap_or("?").to_string();
+                    let pts = s["points"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (name, pts)
+                })
+                .collect();
+            let title = v["title"].as_str().unwrap_or("Neuron updates per second");
+            let chart = snn_core::chart::throughput(&series, title).map_err(e)?;
+            chart.save(&out).map_err(|err| format!("--out: {err}"))?;
+            Ok(json!({ "written": out.display().to_string() }).to_string())
+        }
         Command::Figures { out } => {
             std::fs::create_dir_all(&out)
                 .map_err(|err| format!("--out: cannot create {}: {err}", out.display()))?;
@@ -512,7 +548,7 @@ fn main() -> ExitCode {
             let text = err.render().to_string();
             let first = text.lines().next().unwrap_or("error: bad arguments");
             let first = if matches!(err.kind(), DisplayHelpOnMissingArgumentOrSubcommand) {
-                "error: a subcommand is required: discrete, lif, encode, blobs, classify, figures or bench (see snn --help)"
+                "error: a subcommand is required: discrete, lif, encode, blobs, classify, figures, plot-bench or bench (see snn --help)"
             } else {
                 first
             };

@@ -1248,3 +1248,66 @@ pub fn confusion(c: &crate::readout::Confusion, title: &str) -> Result<Chart> {
         Ok(())
     })
 }
+
+/// Throughput against problem size on log–log axes: one line with markers per series of
+/// `(neurons, neuron-updates per second)` points, for benchmark reports.
+///
+/// # Errors
+/// No series, an empty series, or a point that is not finite and positive.
+pub fn throughput(series: &[(String, Vec<(f64, f64)>)], title: &str) -> Result<Chart> {
+    if series.is_empty() || series.iter().any(|(_, p)| p.is_empty()) {
+        return Err(SnnError::Empty { name: "series" });
+    }
+    for (_, pts) in series {
+        for &(x, y) in pts {
+            crate::error::positive("neurons", "", x)?;
+            crate::error::positive("updates per second", "", y)?;
+        }
+    }
+    let (x0, x1) = min_max(series.iter().flat_map(|(_, p)| p.iter().map(|q| q.0)));
+    let (y0, y1) = min_max(series.iter().flat_map(|(_, p)| p.iter().map(|q| q.1)));
+    let (x0, x1) = (x0 / 1.5, x1 * 1.5);
+    let (y0, y1) = (y0 / 2.0, y1 * 2.0);
+    Chart::draw(title, (WIDTH, 480), |area| {
+        let mut chart = ChartBuilder::on(area)
+            .margin(12)
+            .x_label_area_size(45)
+            .y_label_area_size(70)
+            .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
+            .map_err(s)?;
+        chart
+            .configure_mesh()
+            .x_desc("Neurons N (1,000 steps)")
+            .y_desc("Neuron updates per second")
+            .x_label_formatter(&|x| format!("{x:.0e}"))
+            .y_label_formatter(&|y| format!("{y:.0e}"))
+            .axis_desc_style((FONT, 16))
+            .label_style((FONT, 13))
+            .draw()
+            .map_err(s)?;
+        for (k, (name, pts)) in series.iter().enumerate() {
+            let color = if k == 0 {
+                BLACK
+            } else {
+                PALETTE[(k - 1) % PALETTE.len()]
+            };
+            chart
+                .draw_series(
+                    LineSeries::new(pts.iter().copied(), color.stroke_width(2)).point_size(4),
+                )
+                .map_err(s)?
+                .label(name.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 13))
+            .draw()
+            .map_err(s)
+    })
+}

@@ -801,7 +801,7 @@ fn lanes<
                 if REF {
                     let held = rr[l] > 0;
                     next = if held { hold } else { next };
-                    left = if held { rr[l] - 1 } else { 0 };
+                    left = if held { rr[l].wrapping_sub(1) } else { 0 };
                 }
                 let spike = if STRICT { next > v_th } else { next >= v_th };
                 let after = if SUB { next + add } else { add };
@@ -809,7 +809,9 @@ fn lanes<
                 if REF {
                     rr[l] = if spike { ref_steps } else { left };
                 }
-                cc[l] += spike as u32;
+                // Wrapping: notebooks build with overflow checks on, and a checked add in
+                // this loop would stop it vectorising.
+                cc[l] = cc[l].wrapping_add(spike as u32);
                 last[l] = spike;
             }
         }
@@ -1136,7 +1138,7 @@ fn update<
         if REF {
             let held = r[j] > 0;
             next = if held { hold } else { next };
-            left = if held { r[j] - 1 } else { 0 };
+            left = if held { r[j].wrapping_sub(1) } else { 0 };
         }
         let spike = if STRICT { next > v_th } else { next >= v_th };
         let after = if SUB { next + add } else { add };
@@ -1147,7 +1149,7 @@ fn update<
         c[j] = c[j].wrapping_add(spike as u32);
         if FLAGS {
             s[j] = spike;
-            fired += spike as u32;
+            fired = fired.wrapping_add(spike as u32);
         }
     }
     fired as usize

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Measures, with the real Rust kernel, what a notebook user waits for:
+
+* cold `:dep` of snn-core (an empty build folder), and a warm restart (kernel start plus
+  `:dep` with the build folder kept);
+* the whole 01-the-original-demo notebook on a warm kernel;
+* re-running the parameter cell and a chart cell (the decision map), the tweak-and-rerun loop;
+* the benchmark kernel run inside a notebook cell (evcxr's default optimisation) against the
+  release build of `snn bench`.
+
+Prints each figure next to its target. Figures, not pass/fail: the machine is shared.
+    scripts/notebook-latency.py [--repeats 5]
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import start_new_kernel
+
+ROOT = Path(__file__).resolve().parent.parent
+NB = ROOT / "notebooks" / "01-the-original-demo.ipynb"
+DEP = ':dep snn-core = { path = "../crates/snn-core" }'
+KERNEL_BENCH = """
+let n: usize = 100_000;
+let params = snn_core::bench::params()?;
+let b: Vec<f32> = snn_core::bench::drive::<f32>(n);
+let mut best = f64::INFINITY;
+let mut total = 0;
+for _ in 0..3 {
+    let mut pop = snn_core::Population::<f32>::new(&params, n)?;
+    let t = std::time::Instant::now();
+    let out = pop.run(1000, snn_core::Drive::PerNeuron(&b), &snn_core::Record::counts())?;
+    best = best.min(t.elapsed().as_secs_f64());
+    total = out.total_spikes();
+}
+println!("{{\\"seconds\\": {best}, \\"total_spikes\\": {total}}}");
+"""
+
+
+def run(kc, code, timeout=900):
+    out, err = [], []
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            (err if msg["content"]["name"] == "stderr" else out).append(msg["content"]["text"])
+        elif msg["msg_type"] == "error":
+            err.append(msg["content"].get("evalue", "error"))
+
+    t = time.perf_counter()
+    reply = kc.execute_interactive(code, timeout=timeout, output_hook=hook)
+    took = time.perf_counter() - t
+    if reply["content"]["status"] != "ok" or "".join(err).strip():
+        raise RuntimeError(f"cell failed: {code[:60]!r}: {''.join(err)[:500]}")
+    return took, "".join(out)
+
+
+def start(build_dir):
+    env = dict(os.environ, SNN_EVCXR_TMPDIR=str(build_dir))
+    t = time.perf_counter()
+    km, kc = start_new_kernel(kernel_name="rust", cwd=str(NB.parent), env=env, startup_timeout=120)
+    return km, kc, time.perf_counter() - t
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeats", type=int, default=5)
+    args = ap.parse_args()
+    nb = nbformat.read(NB, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    param_cell = next(i for i, c in enumerate(code) if "let n_samples" in c)
+    chart_cell = max(i for i, c in enumerate(code) if "decision_map" in c)
+    rows = []
+    build = Path(tempfile.mkdtemp(prefix="snn-latency-"))
+    try:
+        km, kc, t_start = start(build)
+        cold, _ = run(kc, DEP)
+        rows.append(("cold :dep of snn-core (empty build folder)", cold, 20.0))
+        km.shutdown_kernel(now=True)
+
+        km, kc, t_start = start(build)
+        dep, _ = run(kc, DEP)
+        rows.append(("warm restart (kernel start + :dep)", t_start + dep, 3.0))
+        t = time.perf_counter()
+        for c in code[1:]:
+            run(kc, c)
+        whole = t_start + dep + (time.perf_counter() - t)
+        rows.append(("whole 01-the-original-demo, warm (start to last chart)", whole, 15.0))
+        p, ch = [], []
+        for _ in range(args.repeats):
+            p.append(run(kc, code[param_cell])[0])
+            for c in code[param_cell + 1:chart_cell]:
+                run(kc, c)
+            ch.append(run(kc, code[chart_cell])[0])
+        rows.append(("re-run the parameter cell (median)", statistics.median(p), 0.5))
+        rows.append(("re-run the decision-map chart cell (median)", statistics.median(ch), 0.5))
+        rows.append(("parameter cell + chart cell together", statistics.median(p) + statistics.median(ch), 1.0))
+        _, out = run(kc, KERNEL_BENCH)
+        cell = json.loads(out.strip().splitlines()[-1])
+        km.shutdown_kernel(now=True)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+    snn = ROOT / "target" / "release" / "snn"
+    subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "snn-cli"], check=True, cwd=ROOT)
+    rel = min((json.loads(subprocess.run([str(snn), "bench", "--n", "100000"], check=True, capture_output=True, text=True).stdout)["seconds"] for _ in range(3)))
+    print(f"{'what':58s} {'seconds':>8s} {'target':>8s}")
+    for name, secs, target in rows:
+        print(f"{name:58s} {secs:8.2f} {'<= ' + format(target, 'g'):>8s}  {'ok' if secs <= target else 'over'}")
+    ratio = cell["seconds"] / rel
+    print(f"{'benchmark kernel in a cell / release (N=1e5, f32)':58s} {ratio:8.2f} {'<= 1.5':>8s}  {'ok' if ratio <= 1.5 else 'over'}"
+          f"   ({1e8 / cell['seconds']:.2e} vs {1e8 / rel:.2e} updates/s, {cell['total_spikes']} spikes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
