@@ -784,35 +784,47 @@ fn lanes<
                 _ => per_neuron(base + l),
             };
         }
-        for t in 0..steps {
-            let shared = match drive {
-                LaneDrive::Shared(d) => Some(d[t]),
-                LaneDrive::Fixed(_) => None,
+        // Written out, with no closure or helper call inside: notebooks may build snn-core
+        // with incremental codegen, which does not inline those, and a call per neuron and
+        // step would stop the loop vectorising.
+        macro_rules! step {
+            ($l:ident, $dj:expr) => {
+                for $l in 0..LANES {
+                    let dj = $dj;
+                    let vj = vv[$l];
+                    let mut next = if RELAX {
+                        dj + (vj - dj) * alpha
+                    } else {
+                        vj * alpha + dj
+                    };
+                    let mut left = 0;
+                    if REF {
+                        let held = rr[$l] > 0;
+                        next = if held { hold } else { next };
+                        // Wrapping: overflow checks (on in notebooks) would add a branch here.
+                        left = rr[$l].wrapping_sub(held as u32);
+                    }
+                    let spike = if STRICT { next > v_th } else { next >= v_th };
+                    let after = if SUB { next + add } else { add };
+                    vv[$l] = if spike { after } else { next };
+                    if REF {
+                        rr[$l] = if spike { ref_steps } else { left };
+                    }
+                    cc[$l] = cc[$l].wrapping_add(spike as u32);
+                    last[$l] = spike;
+                }
             };
-            for l in 0..LANES {
-                let dj = shared.unwrap_or(dd[l]);
-                let vj = vv[l];
-                let mut next = if RELAX {
-                    dj + (vj - dj) * alpha
-                } else {
-                    vj * alpha + dj
-                };
-                let mut left = 0;
-                if REF {
-                    let held = rr[l] > 0;
-                    next = if held { hold } else { next };
-                    left = if held { rr[l].wrapping_sub(1) } else { 0 };
+        }
+        match drive {
+            LaneDrive::Fixed(_) => {
+                for _ in 0..steps {
+                    step!(l, dd[l]);
                 }
-                let spike = if STRICT { next > v_th } else { next >= v_th };
-                let after = if SUB { next + add } else { add };
-                vv[l] = if spike { after } else { next };
-                if REF {
-                    rr[l] = if spike { ref_steps } else { left };
+            }
+            LaneDrive::Shared(d) => {
+                for &x in &d[..steps] {
+                    step!(l, x);
                 }
-                // Wrapping: notebooks build with overflow checks on, and a checked add in
-                // this loop would stop it vectorising.
-                cc[l] = cc[l].wrapping_add(spike as u32);
-                last[l] = spike;
             }
         }
         for l in 0..LANES {
@@ -1051,25 +1063,9 @@ fn dispatch_drive<F: Real>(
     let strict = k.crossing == Crossing::Above;
     let refr = k.ref_steps > 0;
     let sub = k.reset_keep != F::zero();
-    let (offset, gain) = (k.offset, k.gain);
     macro_rules! go {
         ($relax:literal, $strict:literal, $refr:literal, $sub:literal, $flags:literal) => {
-            match feed {
-                Feed::Uniform(x) => {
-                    let d = offset + gain * x;
-                    update::<F, $relax, $strict, $refr, $sub, $flags>(k, v, r, s, c, |_| d)
-                }
-                Feed::Each(i) => {
-                    let i = &i[..v.len()];
-                    if ready {
-                        update::<F, $relax, $strict, $refr, $sub, $flags>(k, v, r, s, c, |j| i[j])
-                    } else {
-                        update::<F, $relax, $strict, $refr, $sub, $flags>(k, v, r, s, c, |j| {
-                            offset + gain * i[j]
-                        })
-                    }
-                }
-            }
+            update::<F, $relax, $strict, $refr, $sub, $flags>(k, v, r, s, c, feed, ready)
         };
     }
     macro_rules! flags {
@@ -1103,8 +1099,11 @@ fn dispatch_drive<F: Real>(
 }
 
 /// The neuron loop: one pass over contiguous arrays, branch-free per neuron (selects, no
-/// jumps), so it vectorises; the spike count per neuron is updated in the same pass.
-/// `d(j)` is neuron `j`'s drive `offset + gain * I_j`.
+/// jumps), so it vectorises; the spike count per neuron is updated in the same pass. The
+/// drive of neuron `j` is `offset + gain * I_j` (or the feed's value itself when `ready`).
+/// Written out with no closure or helper call in the loop: notebooks may build snn-core with
+/// incremental codegen, which does not inline those.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn update<
     F: Real,
@@ -1119,37 +1118,56 @@ fn update<
     r: &mut [u32],
     s: &mut [bool],
     c: &mut [u32],
-    d: impl Fn(usize) -> F,
+    feed: Feed<'_, F>,
+    ready: bool,
 ) -> usize {
     let n = v.len();
     let (r, s, c) = (&mut r[..n], &mut s[..n], &mut c[..n]);
-    let (alpha, v_th) = (k.alpha, k.v_th);
+    let (alpha, v_th, offset, gain) = (k.alpha, k.v_th, k.offset, k.gain);
     let (add, hold, ref_steps) = (k.reset_add, k.v_hold, k.ref_steps);
     let mut fired = 0u32;
-    for j in 0..n {
-        let dj = d(j);
-        let vj = v[j];
-        let mut next = if RELAX {
-            dj + (vj - dj) * alpha
-        } else {
-            vj * alpha + dj
+    macro_rules! body {
+        ($j:ident, $dj:expr) => {
+            for $j in 0..n {
+                let dj = $dj;
+                let vj = v[$j];
+                let mut next = if RELAX {
+                    dj + (vj - dj) * alpha
+                } else {
+                    vj * alpha + dj
+                };
+                let mut left = 0;
+                if REF {
+                    let held = r[$j] > 0;
+                    next = if held { hold } else { next };
+                    left = r[$j].wrapping_sub(held as u32);
+                }
+                let spike = if STRICT { next > v_th } else { next >= v_th };
+                let after = if SUB { next + add } else { add };
+                v[$j] = if spike { after } else { next };
+                if REF {
+                    r[$j] = if spike { ref_steps } else { left };
+                }
+                c[$j] = c[$j].wrapping_add(spike as u32);
+                if FLAGS {
+                    s[$j] = spike;
+                    fired = fired.wrapping_add(spike as u32);
+                }
+            }
         };
-        let mut left = 0;
-        if REF {
-            let held = r[j] > 0;
-            next = if held { hold } else { next };
-            left = if held { r[j].wrapping_sub(1) } else { 0 };
+    }
+    match feed {
+        Feed::Uniform(x) => {
+            let d = offset + gain * x;
+            body!(j, d);
         }
-        let spike = if STRICT { next > v_th } else { next >= v_th };
-        let after = if SUB { next + add } else { add };
-        v[j] = if spike { after } else { next };
-        if REF {
-            r[j] = if spike { ref_steps } else { left };
-        }
-        c[j] = c[j].wrapping_add(spike as u32);
-        if FLAGS {
-            s[j] = spike;
-            fired = fired.wrapping_add(spike as u32);
+        Feed::Each(i) => {
+            let i = &i[..n];
+            if ready {
+                body!(j, i[j]);
+            } else {
+                body!(j, offset + gain * i[j]);
+            }
         }
     }
     fired as usize
