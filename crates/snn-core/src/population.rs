@@ -572,6 +572,45 @@ fn check_iter<'a, F: Real>(name: &'static str, mut xs: impl Iterator<Item = &'a 
     }
 }
 
+/// One neuron's update, shared by the two neuron loops ([`update`] and [`lanes`]); a macro,
+/// not a function, so nothing in the loops depends on inlining (incremental builds, as
+/// notebooks make, do not inline across codegen units). Updates `$v` and `$r` in place and
+/// evaluates to whether the neuron spiked. `$relax`, `$strict`, `$refr`, `$sub` are the
+/// const generics of the calling loop; `$k` is the [`Kernel`]; `$dj` the drive.
+macro_rules! neuron_step {
+    ($k:expr, $relax:ident, $strict:ident, $refr:ident, $sub:ident, $v:expr, $r:expr, $dj:expr) => {{
+        let dj = $dj;
+        let vj = $v;
+        let mut next = if $relax {
+            dj + (vj - dj) * $k.alpha
+        } else {
+            vj * $k.alpha + dj
+        };
+        let mut left = 0;
+        if $refr {
+            let held = $r > 0;
+            next = if held { $k.v_hold } else { next };
+            // Wrapping: overflow checks (on in notebooks) would add a branch.
+            left = $r.wrapping_sub(held as u32);
+        }
+        let spike = if $strict {
+            next > $k.v_th
+        } else {
+            next >= $k.v_th
+        };
+        let after = if $sub {
+            next + $k.reset_add
+        } else {
+            $k.reset_add
+        };
+        $v = if spike { after } else { next };
+        if $refr {
+            $r = if spike { $k.ref_steps } else { left };
+        }
+        spike
+    }};
+}
+
 /// Neurons per block in [`Population::run`]'s temporal blocking: the state of a block fits
 /// in the L1 cache while it is stepped through the whole run.
 const BLOCK: usize = 1024;
@@ -768,8 +807,6 @@ fn lanes<
     per_neuron: impl Fn(usize) -> F,
 ) -> usize {
     let n = v.len() / LANES * LANES;
-    let (alpha, v_th) = (k.alpha, k.v_th);
-    let (add, hold, ref_steps) = (k.reset_add, k.v_hold, k.ref_steps);
     for base in (0..n).step_by(LANES) {
         let mut vv = [F::zero(); LANES];
         let mut rr = [0u32; LANES];
@@ -790,26 +827,7 @@ fn lanes<
         macro_rules! step {
             ($l:ident, $dj:expr) => {
                 for $l in 0..LANES {
-                    let dj = $dj;
-                    let vj = vv[$l];
-                    let mut next = if RELAX {
-                        dj + (vj - dj) * alpha
-                    } else {
-                        vj * alpha + dj
-                    };
-                    let mut left = 0;
-                    if REF {
-                        let held = rr[$l] > 0;
-                        next = if held { hold } else { next };
-                        // Wrapping: overflow checks (on in notebooks) would add a branch here.
-                        left = rr[$l].wrapping_sub(held as u32);
-                    }
-                    let spike = if STRICT { next > v_th } else { next >= v_th };
-                    let after = if SUB { next + add } else { add };
-                    vv[$l] = if spike { after } else { next };
-                    if REF {
-                        rr[$l] = if spike { ref_steps } else { left };
-                    }
+                    let spike = neuron_step!(k, RELAX, STRICT, REF, SUB, vv[$l], rr[$l], $dj);
                     cc[$l] = cc[$l].wrapping_add(spike as u32);
                     last[$l] = spike;
                 }
@@ -1123,31 +1141,12 @@ fn update<
 ) -> usize {
     let n = v.len();
     let (r, s, c) = (&mut r[..n], &mut s[..n], &mut c[..n]);
-    let (alpha, v_th, offset, gain) = (k.alpha, k.v_th, k.offset, k.gain);
-    let (add, hold, ref_steps) = (k.reset_add, k.v_hold, k.ref_steps);
+    let (offset, gain) = (k.offset, k.gain);
     let mut fired = 0u32;
     macro_rules! body {
         ($j:ident, $dj:expr) => {
             for $j in 0..n {
-                let dj = $dj;
-                let vj = v[$j];
-                let mut next = if RELAX {
-                    dj + (vj - dj) * alpha
-                } else {
-                    vj * alpha + dj
-                };
-                let mut left = 0;
-                if REF {
-                    let held = r[$j] > 0;
-                    next = if held { hold } else { next };
-                    left = r[$j].wrapping_sub(held as u32);
-                }
-                let spike = if STRICT { next > v_th } else { next >= v_th };
-                let after = if SUB { next + add } else { add };
-                v[$j] = if spike { after } else { next };
-                if REF {
-                    r[$j] = if spike { ref_steps } else { left };
-                }
+                let spike = neuron_step!(k, RELAX, STRICT, REF, SUB, v[$j], r[$j], $dj);
                 c[$j] = c[$j].wrapping_add(spike as u32);
                 if FLAGS {
                     s[$j] = spike;
