@@ -41,8 +41,20 @@ pub fn all() -> Result<Vec<(&'static str, Chart)>> {
 
     // The original's own weights (drawn there by np.random.seed(42)), bias 0, on our blobs.
     let random = demo.clone();
-    let rows = (0..5)
-        .map(|i| {
+    // The first three samples of each class, so both kinds of train show.
+    let picks: Vec<usize> = (0..2)
+        .flat_map(|c| {
+            data.y
+                .iter()
+                .enumerate()
+                .filter(move |(_, &y)| y == c)
+                .map(|(i, _)| i)
+                .take(3)
+        })
+        .collect();
+    let rows = picks
+        .iter()
+        .map(|&i| {
             let x = data.x.row(i).to_vec();
             Ok((
                 format!("Sample {i} (class {})", data.y[i]),
@@ -52,7 +64,7 @@ pub fn all() -> Result<Vec<(&'static str, Chart)>> {
         .collect::<Result<Vec<_>>>()?;
     out.push((
         "spike-trains",
-        chart::spike_trains(&rows, "Spike trains of five samples")?,
+        chart::spike_trains(&rows, "Spike trains of three samples of each class")?,
     ));
 
     let grid = Grid::over(data.x.view(), 100, 100, 1.0)?;
