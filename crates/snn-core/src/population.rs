@@ -1036,9 +1036,8 @@ pub(crate) enum Feed<'a, F> {
     Each(&'a [F]),
 }
 
-/// Chooses the monomorphised loop for this kernel once per step, outside the neuron loop.
-/// `flags` asks for the per-neuron spike flags (and the returned spike total); without them
-/// the loop only updates potentials, refractory counters and counts, and returns 0.
+/// One step of every neuron with spike flags, for `step()` and the threaded `step()`: the
+/// per-neuron input is raw current, turned into drive in the loop.
 #[inline(always)]
 pub(crate) fn dispatch<F: Real>(
     k: &Kernel<F>,
@@ -1048,24 +1047,13 @@ pub(crate) fn dispatch<F: Real>(
     c: &mut [u32],
     feed: Feed<'_, F>,
 ) -> usize {
-    dispatch_with(k, v, r, s, c, feed, true)
+    dispatch_drive(k, v, r, s, c, feed, true, false)
 }
 
-/// As [`dispatch`], where the feed already holds the per-neuron drive `offset + gain * I`
-/// when `ready` is set.
-#[inline(always)]
-fn dispatch_with<F: Real>(
-    k: &Kernel<F>,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
-    feed: Feed<'_, F>,
-    flags: bool,
-) -> usize {
-    dispatch_drive(k, v, r, s, c, feed, flags, false)
-}
-
+/// Chooses the monomorphised loop for this kernel once per step, outside the neuron loop.
+/// `flags` asks for the per-neuron spike flags (and the returned spike total); without them
+/// the loop only updates potentials, refractory counters and counts, and returns 0. `ready`
+/// says a per-neuron feed already holds the drive `offset + gain * I` rather than `I`.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn dispatch_drive<F: Real>(

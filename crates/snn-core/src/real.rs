@@ -30,51 +30,40 @@ pub trait Real:
     ) -> Result<SimResult<Self>>;
 }
 
-impl Real for f32 {
-    #[inline(always)]
-    fn of(x: f64) -> Self {
-        x as f32
-    }
-    #[inline(always)]
-    fn as_f64(self) -> f64 {
-        self as f64
-    }
-    const NAME: &'static str = "f32";
-    fn step_population(pop: &mut Population<Self>, input: Input<'_, Self>) -> Result<usize> {
-        pop.step_impl(input)
-    }
-    fn run_population(
-        pop: &mut Population<Self>,
-        steps: usize,
-        drive: Drive<'_, Self>,
-        record: &Record,
-    ) -> Result<SimResult<Self>> {
-        pop.run_impl(steps, drive, record)
-    }
+/// The two implementations differ only in the type: one macro writes both. The population
+/// entry points are plain (non-generic) functions here, so the loops compile in this crate.
+macro_rules! real_impl {
+    ($t:ty, $name:literal) => {
+        impl Real for $t {
+            #[inline(always)]
+            fn of(x: f64) -> Self {
+                x as $t
+            }
+            #[inline(always)]
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
+            const NAME: &'static str = $name;
+            fn step_population(
+                pop: &mut Population<Self>,
+                input: Input<'_, Self>,
+            ) -> Result<usize> {
+                pop.step_impl(input)
+            }
+            fn run_population(
+                pop: &mut Population<Self>,
+                steps: usize,
+                drive: Drive<'_, Self>,
+                record: &Record,
+            ) -> Result<SimResult<Self>> {
+                pop.run_impl(steps, drive, record)
+            }
+        }
+    };
 }
 
-impl Real for f64 {
-    #[inline(always)]
-    fn of(x: f64) -> Self {
-        x
-    }
-    #[inline(always)]
-    fn as_f64(self) -> f64 {
-        self
-    }
-    const NAME: &'static str = "f64";
-    fn step_population(pop: &mut Population<Self>, input: Input<'_, Self>) -> Result<usize> {
-        pop.step_impl(input)
-    }
-    fn run_population(
-        pop: &mut Population<Self>,
-        steps: usize,
-        drive: Drive<'_, Self>,
-        record: &Record,
-    ) -> Result<SimResult<Self>> {
-        pop.run_impl(steps, drive, record)
-    }
-}
+real_impl!(f32, "f32");
+real_impl!(f64, "f64");
 
 mod private {
     pub trait Sealed {}
