@@ -103,6 +103,10 @@ fn alloc(steps: usize, channels: usize) -> Result<Array2<u16>> {
     Ok(Array2::zeros((steps, channels)))
 }
 
+/// Largest mean number of spikes per step a Poisson [`RateEncoder`] accepts
+/// (`max_rate * dt`): a spike matrix, not a firehose, and a bound on the work per step.
+pub const MAX_POISSON_PER_STEP: f64 = 100.0;
+
 /// Which random process a [`RateEncoder`] draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RateModel {
@@ -110,7 +114,8 @@ pub enum RateModel {
     /// The count over `n` steps is Binomial(n, p): mean `n p`, variance `n p (1 - p)`.
     #[default]
     Bernoulli,
-    /// A Poisson process of the given rate, binned to steps (exponential inter-spike
+    /// A Poisson process of the given rate (at most [`MAX_POISSON_PER_STEP`] spikes per step
+    /// on average), binned to steps (exponential inter-spike
     /// intervals). The count over a window `T` is Poisson: mean = variance = `rate * T`.
     Poisson,
 }
@@ -138,12 +143,21 @@ impl RateEncoder {
     /// A rate encoder firing at up to `max_rate_hz` (Hz) on a grid of `dt_ms` (ms).
     ///
     /// # Errors
-    /// Non-finite or negative rate, non-positive `dt`, and for Bernoulli
-    /// [`SnnError::ProbabilityAboveOne`] when `max_rate * dt > 1`.
+    /// Non-finite or negative rate, non-positive `dt`; for Bernoulli
+    /// [`SnnError::ProbabilityAboveOne`] when `max_rate * dt > 1`; for Poisson
+    /// [`SnnError::OutOfRange`] when `max_rate * dt` (the mean count per step) exceeds
+    /// [`MAX_POISSON_PER_STEP`].
     pub fn new(max_rate_hz: f64, dt_ms: f64, model: RateModel) -> Result<Self> {
         let rate = crate::error::non_negative("max_rate", " Hz", max_rate_hz)?;
         let dt = positive("dt", " ms", dt_ms)?;
         let p = rate * dt / 1000.0;
+        if model == RateModel::Poisson && p > MAX_POISSON_PER_STEP {
+            return Err(SnnError::OutOfRange {
+                name: "max_rate * dt (mean spikes per step)",
+                range: "[0, 100]",
+                value: p,
+            });
+        }
         if model == RateModel::Bernoulli && p > 1.0 {
             return Err(SnnError::ProbabilityAboveOne {
                 rate,

@@ -41,7 +41,9 @@ mod stepper;
 
 pub use chart::Chart;
 pub use data::{Blobs, BlobsConfig, Centers, Grid, MinMaxScaler};
-pub use encode::{DeltaEncoder, LatencyEncoder, RateEncoder, RateModel, SpikeMatrix};
+pub use encode::{
+    DeltaEncoder, LatencyEncoder, RateEncoder, RateModel, SpikeMatrix, MAX_POISSON_PER_STEP,
+};
 pub use error::{Result, SnnError, MAX_BYTES, MAX_MAGNITUDE};
 pub use learn::{Classifier, Encoding, History, Logistic, TrainConfig};
 pub use neuron::{

@@ -63,6 +63,10 @@ pub struct Kernel<F> {
     pub(crate) offset: F,
     pub(crate) gain: F,
     pub(crate) v_th: F,
+    /// The level the loops compare with: `V' >= v_fire` spikes. `v_th` for
+    /// [`Crossing::AtOrAbove`]; the next value above `v_th` for [`Crossing::Above`], which
+    /// is exactly `V' > v_th`.
+    pub(crate) v_fire: F,
     pub(crate) reset_keep: F,
     pub(crate) reset_add: F,
     pub(crate) v_hold: F,
@@ -89,6 +93,14 @@ impl<F: Real> Kernel<F> {
     /// Initial potential of every neuron.
     pub fn v0(&self) -> F {
         self.v0
+    }
+}
+
+/// The level `V' >= level` tests, for threshold `v_th` in precision `F` under `crossing`.
+fn fire_level<F: Real>(v_th: F, crossing: Crossing) -> F {
+    match crossing {
+        Crossing::AtOrAbove => v_th,
+        Crossing::Above => v_th.above(),
     }
 }
 
@@ -227,6 +239,7 @@ impl Model for DiscreteParams {
             offset: F::zero(),
             gain: F::one(),
             v_th: F::of(self.threshold),
+            v_fire: fire_level(F::of(self.threshold), self.crossing),
             reset_keep: F::of(keep),
             reset_add: F::of(add),
             v_hold: F::of(hold),
@@ -522,6 +535,7 @@ impl Model for LifParams {
             offset: F::of(self.v_rest),
             gain: F::of(self.r_m),
             v_th: F::of(self.v_th),
+            v_fire: fire_level(F::of(self.v_th), self.crossing),
             reset_keep: F::of(keep),
             reset_add: F::of(add),
             v_hold: F::of(self.v_reset),

@@ -7,7 +7,7 @@
 use ndarray::ArrayView2;
 
 use crate::error::{bounded, fits, nonzero, Result, SnnError, MAX_MAGNITUDE};
-use crate::neuron::{Crossing, Kernel, Model};
+use crate::neuron::{Kernel, Model};
 
 use crate::real::Real;
 
@@ -575,10 +575,11 @@ fn check_iter<'a, F: Real>(name: &'static str, mut xs: impl Iterator<Item = &'a 
 /// One neuron's update, shared by the two neuron loops ([`update`] and [`lanes`]); a macro,
 /// not a function, so nothing in the loops depends on inlining (incremental builds, as
 /// notebooks make, do not inline across codegen units). Updates `$v` and `$r` in place and
-/// evaluates to whether the neuron spiked. `$relax`, `$strict`, `$refr`, `$sub` are the
-/// const generics of the calling loop; `$k` is the [`Kernel`]; `$dj` the drive.
+/// evaluates to whether the neuron spiked. `$relax`, `$refr`, `$sub` are the const generics
+/// of the calling loop; `$k` is the [`Kernel`]; `$dj` the drive. The threshold test is
+/// always `V' >= v_fire` (see [`Kernel`]), so both crossing rules share one loop.
 macro_rules! neuron_step {
-    ($k:expr, $relax:ident, $strict:ident, $refr:ident, $sub:ident, $v:expr, $r:expr, $dj:expr) => {{
+    ($k:expr, $relax:ident, $refr:ident, $sub:ident, $v:expr, $r:expr, $dj:expr) => {{
         let dj = $dj;
         let vj = $v;
         let mut next = if $relax {
@@ -593,11 +594,7 @@ macro_rules! neuron_step {
             // Wrapping: overflow checks (on in notebooks) would add a branch.
             left = $r.wrapping_sub(held as u32);
         }
-        let spike = if $strict {
-            next > $k.v_th
-        } else {
-            next >= $k.v_th
-        };
+        let spike = next >= $k.v_fire;
         let after = if $sub {
             next + $k.reset_add
         } else {
@@ -608,6 +605,25 @@ macro_rules! neuron_step {
             $r = if spike { $k.ref_steps } else { left };
         }
         spike
+    }};
+}
+
+/// Calls `$go!(relax, refr, sub)` with the kernel's three loop switches as literals: each
+/// combination is its own monomorphised loop, chosen once per call, outside the neuron loop.
+macro_rules! by_switches {
+    ($k:expr, $go:ident) => {{
+        let k = $k;
+        let sub = k.reset_keep != F::zero();
+        match (k.relax, k.ref_steps > 0, sub) {
+            (true, true, true) => $go!(true, true, true),
+            (true, true, false) => $go!(true, true, false),
+            (true, false, true) => $go!(true, false, true),
+            (true, false, false) => $go!(true, false, false),
+            (false, true, true) => $go!(false, true, true),
+            (false, true, false) => $go!(false, true, false),
+            (false, false, true) => $go!(false, false, true),
+            (false, false, false) => $go!(false, false, false),
+        }
     }};
 }
 
@@ -644,7 +660,6 @@ fn input_at<F: Real>(drive: &Drive<'_, F>, step: usize, j: usize) -> F {
 /// go to `events` when recorded, and traced neurons' potentials and inputs to `traces`.
 /// A constant per-neuron drive is turned into `offset + gain * I` once, not every step.
 #[allow(clippy::too_many_arguments)]
-#[inline(always)]
 fn run_block<F: Real>(
     k: &Kernel<F>,
     lo: usize,
@@ -669,12 +684,10 @@ fn run_block<F: Real>(
         false
     };
     for step in 0..steps {
-        // Flags are needed to record spikes, and on the last step so `spiked()` is right.
-        let flags = record_spikes || step + 1 == steps;
         let fired = if constant {
-            dispatch_drive(k, v, r, s, c, Feed::Each(&pre[..v.len()]), flags, true)
+            dispatch_drive(k, v, r, s, c, Feed::Each(&pre[..v.len()]), true)
         } else {
-            dispatch_drive(k, v, r, s, c, feed_at(drive, step, lo, hi), flags, false)
+            dispatch_drive(k, v, r, s, c, feed_at(drive, step, lo, hi), false)
         };
         if fired > 0 && record_spikes {
             push_events(events, s, lo, step);
@@ -691,16 +704,17 @@ fn run_block<F: Real>(
 
 /// Bytes of state per lane group in [`lanes`]: 64 `f32` or 32 `f64` neurons, eight AVX2
 /// registers, enough independent update chains to hide the latency of each step.
-const LANE_BYTES: usize = 256;
+pub(crate) const LANE_BYTES: usize = 256;
 
-/// The run with time innermost: a group of neurons (64 `f32`, 32 `f64`) is held in registers and stepped
-/// through every step before the next 16 are loaded, so the state never touches memory inside
-/// the run. Only for runs that need nothing per step from the population as a whole: no spike
-/// events, no traces, and a drive that is constant per neuron or shared per step. Leftover
-/// neurons (fewer than a group) go through [`run_block`]. Returns false when not applicable.
+/// The run with time innermost: a group of `LANES` neurons (64 `f32`, 32 `f64`: see
+/// [`Real`]) is held in registers and stepped through every step before the next group is
+/// loaded, so the state never touches memory inside the run. Only for runs that need nothing
+/// per step from the population as a whole: no spike events, no traces, and a drive that is
+/// constant per neuron or shared per step. Leftover neurons (fewer than a group) go through
+/// [`run_block`]. Returns false, having done nothing, when not applicable.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn run_lanes<F: Real>(
+pub(crate) fn run_lanes<F: Real, const LANES: usize>(
     k: &Kernel<F>,
     lo: usize,
     v: &mut [F],
@@ -710,9 +724,6 @@ fn run_lanes<F: Real>(
     steps: usize,
     drive: &Drive<'_, F>,
 ) -> bool {
-    let strict = k.crossing == Crossing::Above;
-    let refr = k.ref_steps > 0;
-    let sub = k.reset_keep != F::zero();
     let mut shared_d = Vec::new();
     let lane_drive = match drive {
         Drive::Constant(x) => LaneDrive::Fixed(Some(k.offset + k.gain * *x)),
@@ -728,37 +739,11 @@ fn run_lanes<F: Real>(
         _ => F::zero(),
     };
     macro_rules! go {
-        ($relax:literal, $strict:literal, $refr:literal, $sub:literal) => {
-            if std::mem::size_of::<F>() == 4 {
-                lanes::<F, { LANE_BYTES / 4 }, $relax, $strict, $refr, $sub>(
-                    k, v, r, s, c, steps, lane_drive, per_neuron,
-                )
-            } else {
-                lanes::<F, { LANE_BYTES / 8 }, $relax, $strict, $refr, $sub>(
-                    k, v, r, s, c, steps, lane_drive, per_neuron,
-                )
-            }
+        ($relax:literal, $refr:literal, $sub:literal) => {
+            lanes::<F, LANES, $relax, $refr, $sub>(k, v, r, s, c, steps, lane_drive, per_neuron)
         };
     }
-    macro_rules! sub {
-        ($relax:literal, $strict:literal, $refr:literal) => {
-            if sub {
-                go!($relax, $strict, $refr, true)
-            } else {
-                go!($relax, $strict, $refr, false)
-            }
-        };
-    }
-    let done = match (k.relax, strict, refr) {
-        (true, true, true) => sub!(true, true, true),
-        (true, true, false) => sub!(true, true, false),
-        (true, false, true) => sub!(true, false, true),
-        (true, false, false) => sub!(true, false, false),
-        (false, true, true) => sub!(false, true, true),
-        (false, true, false) => sub!(false, true, false),
-        (false, false, true) => sub!(false, false, true),
-        (false, false, false) => sub!(false, false, false),
-    };
+    let done = by_switches!(k, go);
     if done < v.len() {
         run_block(
             k,
@@ -777,6 +762,26 @@ fn run_lanes<F: Real>(
     true
 }
 
+/// [`run_lanes`] compiled for AVX2 (wider vectors, the same results).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn run_lanes_avx2<F: Real, const LANES: usize>(
+    k: &Kernel<F>,
+    lo: usize,
+    v: &mut [F],
+    r: &mut [u32],
+    s: &mut [bool],
+    c: &mut [u32],
+    steps: usize,
+    drive: &Drive<'_, F>,
+) -> bool {
+    run_lanes::<F, LANES>(k, lo, v, r, s, c, steps, drive)
+}
+
 #[derive(Clone, Copy)]
 enum LaneDrive<'a, F> {
     /// The same drive every step: one value for all (`Some`) or one per neuron (`None`).
@@ -789,14 +794,7 @@ enum LaneDrive<'a, F> {
 /// multiple of `LANES`).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn lanes<
-    F: Real,
-    const LANES: usize,
-    const RELAX: bool,
-    const STRICT: bool,
-    const REF: bool,
-    const SUB: bool,
->(
+fn lanes<F: Real, const LANES: usize, const RELAX: bool, const REF: bool, const SUB: bool>(
     k: &Kernel<F>,
     v: &mut [F],
     r: &mut [u32],
@@ -827,7 +825,7 @@ fn lanes<
         macro_rules! step {
             ($l:ident, $dj:expr) => {
                 for $l in 0..LANES {
-                    let spike = neuron_step!(k, RELAX, STRICT, REF, SUB, vv[$l], rr[$l], $dj);
+                    let spike = neuron_step!(k, RELAX, REF, SUB, vv[$l], rr[$l], $dj);
                     cc[$l] = cc[$l].wrapping_add(spike as u32);
                     last[$l] = spike;
                 }
@@ -855,9 +853,11 @@ fn lanes<
     n
 }
 
-/// [`run_block`], compiled twice: for the baseline instruction set and for AVX2 (wider
-/// vectors), chosen at run time. FMA is deliberately not enabled: fused multiply-adds round
-/// differently, and the same parameters must give the same spikes on every machine.
+/// One block through the whole run, by the fastest loop that applies: the register-resident
+/// [`lanes`] loop when nothing is recorded per step, compiled for AVX2 (chosen at run time on
+/// x86-64) or for the target's baseline elsewhere; otherwise [`run_block`]. FMA is
+/// deliberately not enabled: fused multiply-adds round differently, and the same parameters
+/// must give the same spikes on every machine (and on both paths).
 #[allow(clippy::too_many_arguments)]
 fn run_block_best<F: Real>(
     k: &Kernel<F>,
@@ -872,78 +872,33 @@ fn run_block_best<F: Real>(
     events: &mut Vec<(u32, u32)>,
     traces: &mut Option<(&mut [Trace<F>], &[usize])>,
 ) {
-    #[cfg(target_arch = "x86_64")]
-    {
+    if !record_spikes && traces.is_none() && !matches!(drive, Drive::Matrix(_)) {
+        #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe {
-                run_block_avx2(
-                    k,
-                    lo,
-                    v,
-                    r,
-                    s,
-                    c,
-                    steps,
-                    drive,
-                    record_spikes,
-                    events,
-                    traces,
-                )
-            };
+            unsafe { F::run_lanes_avx2(k, lo, v, r, s, c, steps, drive) };
+            return;
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            F::run_lanes(k, lo, v, r, s, c, steps, drive);
             return;
         }
     }
-    if record_spikes || traces.is_some() || !run_lanes(k, lo, v, r, s, c, steps, drive) {
-        run_block(
-            k,
-            lo,
-            v,
-            r,
-            s,
-            c,
-            steps,
-            drive,
-            record_spikes,
-            events,
-            traces,
-        );
-    }
+    run_block(
+        k,
+        lo,
+        v,
+        r,
+        s,
+        c,
+        steps,
+        drive,
+        record_spikes,
+        events,
+        traces,
+    );
 }
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn run_block_avx2<F: Real>(
-    k: &Kernel<F>,
-    lo: usize,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
-    steps: usize,
-    drive: &Drive<'_, F>,
-    record_spikes: bool,
-    events: &mut Vec<(u32, u32)>,
-    traces: &mut Option<(&mut [Trace<F>], &[usize])>,
-) {
-    if record_spikes || traces.is_some() || !run_lanes(k, lo, v, r, s, c, steps, drive) {
-        run_block(
-            k,
-            lo,
-            v,
-            r,
-            s,
-            c,
-            steps,
-            drive,
-            record_spikes,
-            events,
-            traces,
-        );
-    }
-}
-
 /// Appends `(neuron, step)` for every flag set in a block starting at neuron `lo`.
 fn push_events(events: &mut Vec<(u32, u32)>, spiked: &[bool], lo: usize, step: usize) {
     for (j, &f) in spiked.iter().enumerate() {
@@ -1047,14 +1002,11 @@ pub(crate) fn dispatch<F: Real>(
     c: &mut [u32],
     feed: Feed<'_, F>,
 ) -> usize {
-    dispatch_drive(k, v, r, s, c, feed, true, false)
+    dispatch_drive(k, v, r, s, c, feed, false)
 }
 
 /// Chooses the monomorphised loop for this kernel once per step, outside the neuron loop.
-/// `flags` asks for the per-neuron spike flags (and the returned spike total); without them
-/// the loop only updates potentials, refractory counters and counts, and returns 0. `ready`
-/// says a per-neuron feed already holds the drive `offset + gain * I` rather than `I`.
-#[allow(clippy::too_many_arguments)]
+/// `ready` says a per-neuron feed already holds the drive `offset + gain * I` rather than `I`.
 #[inline(always)]
 fn dispatch_drive<F: Real>(
     k: &Kernel<F>,
@@ -1063,62 +1015,23 @@ fn dispatch_drive<F: Real>(
     s: &mut [bool],
     c: &mut [u32],
     feed: Feed<'_, F>,
-    flags: bool,
     ready: bool,
 ) -> usize {
-    let strict = k.crossing == Crossing::Above;
-    let refr = k.ref_steps > 0;
-    let sub = k.reset_keep != F::zero();
     macro_rules! go {
-        ($relax:literal, $strict:literal, $refr:literal, $sub:literal, $flags:literal) => {
-            update::<F, $relax, $strict, $refr, $sub, $flags>(k, v, r, s, c, feed, ready)
+        ($relax:literal, $refr:literal, $sub:literal) => {
+            update::<F, $relax, $refr, $sub>(k, v, r, s, c, feed, ready)
         };
     }
-    macro_rules! flags {
-        ($relax:literal, $strict:literal, $refr:literal, $sub:literal) => {
-            if flags {
-                go!($relax, $strict, $refr, $sub, true)
-            } else {
-                go!($relax, $strict, $refr, $sub, false)
-            }
-        };
-    }
-    macro_rules! sub {
-        ($relax:literal, $strict:literal, $refr:literal) => {
-            if sub {
-                flags!($relax, $strict, $refr, true)
-            } else {
-                flags!($relax, $strict, $refr, false)
-            }
-        };
-    }
-    match (k.relax, strict, refr) {
-        (true, true, true) => sub!(true, true, true),
-        (true, true, false) => sub!(true, true, false),
-        (true, false, true) => sub!(true, false, true),
-        (true, false, false) => sub!(true, false, false),
-        (false, true, true) => sub!(false, true, true),
-        (false, true, false) => sub!(false, true, false),
-        (false, false, true) => sub!(false, false, true),
-        (false, false, false) => sub!(false, false, false),
-    }
+    by_switches!(k, go)
 }
 
 /// The neuron loop: one pass over contiguous arrays, branch-free per neuron (selects, no
-/// jumps), so it vectorises; the spike count per neuron is updated in the same pass. The
-/// drive of neuron `j` is `offset + gain * I_j` (or the feed's value itself when `ready`).
-/// Written out with no closure or helper call in the loop: notebooks may build snn-core with
-/// incremental codegen, which does not inline those.
-#[allow(clippy::too_many_arguments)]
+/// jumps), so it vectorises; the spike flags and counts are updated in the same pass, and
+/// the number of spikes returned. The drive of neuron `j` is `offset + gain * I_j` (or the
+/// feed's value itself when `ready`). Written out with no closure or helper call in the
+/// loop: notebooks may build snn-core with incremental codegen, which does not inline those.
 #[inline(always)]
-fn update<
-    F: Real,
-    const RELAX: bool,
-    const STRICT: bool,
-    const REF: bool,
-    const SUB: bool,
-    const FLAGS: bool,
->(
+fn update<F: Real, const RELAX: bool, const REF: bool, const SUB: bool>(
     k: &Kernel<F>,
     v: &mut [F],
     r: &mut [u32],
@@ -1134,12 +1047,10 @@ fn update<
     macro_rules! body {
         ($j:ident, $dj:expr) => {
             for $j in 0..n {
-                let spike = neuron_step!(k, RELAX, STRICT, REF, SUB, v[$j], r[$j], $dj);
+                let spike = neuron_step!(k, RELAX, REF, SUB, v[$j], r[$j], $dj);
                 c[$j] = c[$j].wrapping_add(spike as u32);
-                if FLAGS {
-                    s[$j] = spike;
-                    fired = fired.wrapping_add(spike as u32);
-                }
+                s[$j] = spike;
+                fired = fired.wrapping_add(spike as u32);
             }
         };
     }

@@ -3,7 +3,8 @@
 use std::fmt::{Debug, Display};
 
 use crate::error::Result;
-use crate::population::{Drive, Input, Population, Record, SimResult};
+use crate::neuron::Kernel;
+use crate::population::{Drive, Input, Population, Record, SimResult, LANE_BYTES};
 
 /// A floating-point type a population can be simulated in: `f32` (twice the throughput) or
 /// `f64` (the reference precision). Sealed: only these two implement it.
@@ -28,6 +29,40 @@ pub trait Real:
         drive: Drive<'_, Self>,
         record: &Record,
     ) -> Result<SimResult<Self>>;
+    /// The smallest value of this type greater than `self` (`x > t` is `x >= t.above()`).
+    #[doc(hidden)]
+    fn above(self) -> Self;
+    /// The register-resident run of one block, with this type's lane count (64 `f32`,
+    /// 32 `f64`), so only that width is compiled. Internal to snn-core.
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    fn run_lanes(
+        k: &Kernel<Self>,
+        lo: usize,
+        v: &mut [Self],
+        r: &mut [u32],
+        s: &mut [bool],
+        c: &mut [u32],
+        steps: usize,
+        drive: &Drive<'_, Self>,
+    ) -> bool;
+    /// [`run_lanes`](Self::run_lanes) compiled for AVX2. Internal to snn-core.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[doc(hidden)]
+    #[cfg(target_arch = "x86_64")]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn run_lanes_avx2(
+        k: &Kernel<Self>,
+        lo: usize,
+        v: &mut [Self],
+        r: &mut [u32],
+        s: &mut [bool],
+        c: &mut [u32],
+        steps: usize,
+        drive: &Drive<'_, Self>,
+    ) -> bool;
 }
 
 /// The two implementations differ only in the type: one macro writes both. The population
@@ -58,6 +93,52 @@ macro_rules! real_impl {
             ) -> Result<SimResult<Self>> {
                 pop.run_impl(steps, drive, record)
             }
+            #[inline]
+            fn above(self) -> Self {
+                // `next_up` by hand (the std method needs Rust 1.86; the MSRV is 1.85).
+                if self.is_nan() || self == <$t>::INFINITY {
+                    self
+                } else if self == 0.0 {
+                    <$t>::from_bits(1)
+                } else if self > 0.0 {
+                    <$t>::from_bits(self.to_bits() + 1)
+                } else {
+                    <$t>::from_bits(self.to_bits() - 1)
+                }
+            }
+            fn run_lanes(
+                k: &Kernel<Self>,
+                lo: usize,
+                v: &mut [Self],
+                r: &mut [u32],
+                s: &mut [bool],
+                c: &mut [u32],
+                steps: usize,
+                drive: &Drive<'_, Self>,
+            ) -> bool {
+                crate::population::run_lanes::<$t, { LANE_BYTES / std::mem::size_of::<$t>() }>(
+                    k, lo, v, r, s, c, steps, drive,
+                )
+            }
+            #[cfg(target_arch = "x86_64")]
+            unsafe fn run_lanes_avx2(
+                k: &Kernel<Self>,
+                lo: usize,
+                v: &mut [Self],
+                r: &mut [u32],
+                s: &mut [bool],
+                c: &mut [u32],
+                steps: usize,
+                drive: &Drive<'_, Self>,
+            ) -> bool {
+                // SAFETY: the caller checked AVX2.
+                unsafe {
+                    crate::population::run_lanes_avx2::<
+                        $t,
+                        { LANE_BYTES / std::mem::size_of::<$t>() },
+                    >(k, lo, v, r, s, c, steps, drive)
+                }
+            }
         }
     };
 }
@@ -69,4 +150,25 @@ mod private {
     pub trait Sealed {}
     impl Sealed for f32 {}
     impl Sealed for f64 {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Real;
+
+    #[test]
+    fn above_is_the_next_representable_value() {
+        for x in [-1e30f64, -2.5, -f64::MIN_POSITIVE, -0.0, 0.0, 1.0, 15.0, 1e300] {
+            let up = x.above();
+            assert!(up > x, "{x}");
+            assert_eq!(up, x.next_up());
+        }
+        for x in [-1e30f32, -2.5, -0.0, 0.0, 1.0, -50.0, 3e38] {
+            let up = x.above();
+            assert!(up > x, "{x}");
+            assert_eq!(up, x.next_up());
+        }
+        assert_eq!(f64::MAX.above(), f64::INFINITY);
+        assert_eq!(f32::INFINITY.above(), f32::INFINITY);
+    }
 }

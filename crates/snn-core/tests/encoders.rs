@@ -74,6 +74,12 @@ fn encoder_rules() {
         Err(SnnError::ProbabilityAboveOne { .. })
     ));
     assert!(RateEncoder::new(2000.0, 1.0, RateModel::Poisson).is_ok());
+    // At most 100 spikes per step on average: 1e5 Hz x 1 ms is the edge.
+    assert!(RateEncoder::new(1e5, 1.0, RateModel::Poisson).is_ok());
+    assert!(matches!(
+        RateEncoder::new(1e5, 1.5, RateModel::Poisson),
+        Err(SnnError::OutOfRange { value, .. }) if value == 150.0
+    ));
     assert!(RateEncoder::new(1000.0, 1.0, RateModel::Bernoulli).is_ok());
     assert!(matches!(
         RateEncoder::new(-1.0, 1.0, RateModel::Poisson),
