@@ -8,8 +8,8 @@ snn-core, with `cargo build --timings`, and prints:
 
 * the wall time of the whole build (what the first `:dep` waits for, less evcxr's own ~2 s);
 * every crate's compile time, longest first;
-* for each direct dependency of snn-core, the compile time of the crates that only it pulls
-  in (its exclusive share of the tree), and snn-core's own time.
+* for each direct dependency of snn-core, the compile time of the crates only it pulls in
+  (what dropping it would save) and of everything it needs, and snn-core's own time.
 
 By default the notebooks' per-crate settings (scripts/evcxr-cargo.toml) apply, as they do
 under the kernel; `--plain` builds everything at evcxr's opt-level 2 to compare.
@@ -116,18 +116,18 @@ def main():
     print(f"{'crates compiled':34s} {len(units)} units, {len(everything)} packages")
     print(f"{'wall time of the build':34s} {wall:6.1f} s   (cpu {sum(cost.values()):.1f} s on 2 cores)")
     print()
-    print(f"{'direct dependency of snn-core':34s} {'its crates':>10s} {'seconds':>8s}   (compiled only because of it)")
+    print(f"{'direct dependency of snn-core':30s} {'only it needs':>18s} {'all it needs':>18s}")
+    print(f"{'':30s} {'crates  seconds':>18s} {'crates  seconds':>18s}")
     rows = []
     for d in deps[core]:
         without = set().union(*(reach(o) for o in deps[core] if o != d))
         mine = reach(d) - without - {core}
-        rows.append((sum(cost[names[i]] for i in mine), names[d], len(mine)))
-    rows.append((cost["snn-core"], "snn-core itself", 1))
-    shared = everything - {core} - set().union(*(
-        reach(d) - set().union(*(reach(o) for o in deps[core] if o != d)) for d in deps[core]))
-    rows.append((sum(cost[names[i]] for i in shared), "shared by several", len(shared)))
-    for secs, name, n in sorted(rows, reverse=True):
-        print(f"{name:34s} {n:10d} {secs:8.1f}")
+        alln = reach(d)
+        rows.append((sum(cost[names[i]] for i in mine), names[d], len(mine),
+                     len(alln), sum(cost[names[i]] for i in alln)))
+    for secs, name, n, n_all, s_all in sorted(rows, reverse=True):
+        print(f"{name:30s} {n:7d} {secs:9.1f}  {n_all:7d} {s_all:9.1f}")
+    print(f"{'snn-core itself':30s} {1:7d} {cost['snn-core']:9.1f}")
     print()
     print(f"{'crate':34s} {'seconds':>8s}   (longest {args.top})")
     for name, secs in sorted(cost.items(), key=lambda kv: -kv[1])[:args.top]:

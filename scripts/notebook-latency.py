@@ -107,14 +107,16 @@ def main():
         rows.append(("re-run the parameter cell (median)", statistics.median(p), 0.5))
         rows.append(("re-run the decision-map chart cell (median)", statistics.median(ch), 0.5))
         rows.append(("parameter cell + chart cell together", statistics.median(p) + statistics.median(ch), 1.0))
-        _, out = run(kc, KERNEL_BENCH)
-        cell = json.loads(out.strip().splitlines()[-1])
+        # Best of three cells (of five runs each), as the release figure is a best of runs:
+        # a shared virtual machine has pauses of tens of milliseconds.
+        cell = min((json.loads(run(kc, KERNEL_BENCH)[1].strip().splitlines()[-1]) for _ in range(3)),
+                   key=lambda c: c["seconds"])
         km.shutdown_kernel(now=True)
     finally:
         shutil.rmtree(build, ignore_errors=True)
     snn = ROOT / "target" / "release" / "snn"
     subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "snn-cli"], check=True, cwd=ROOT)
-    rel = min((json.loads(subprocess.run([str(snn), "bench", "--n", "100000"], check=True, capture_output=True, text=True).stdout)["seconds"] for _ in range(3)))
+    rel = min((json.loads(subprocess.run([str(snn), "bench", "--n", "100000"], check=True, capture_output=True, text=True).stdout)["seconds"] for _ in range(15)))
     print(f"{'what':58s} {'seconds':>8s} {'target':>8s}")
     for name, secs, target in rows:
         if target is None:
