@@ -158,7 +158,16 @@ mod tests {
 
     #[test]
     fn above_is_the_next_representable_value() {
-        for x in [-1e30f64, -2.5, -f64::MIN_POSITIVE, -0.0, 0.0, 1.0, 15.0, 1e300] {
+        for x in [
+            -1e30f64,
+            -2.5,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            1.0,
+            15.0,
+            1e300,
+        ] {
             let up = x.above();
             assert!(up > x, "{x}");
             assert_eq!(up, x.next_up());
