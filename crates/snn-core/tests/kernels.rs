@@ -160,3 +160,49 @@ proptest! {
         prop_assert_eq!(a.v(), b.v());
     }
 }
+
+/// A potential landing exactly on the threshold: `AtOrAbove` fires, `Above` does not, on
+/// every path (register lanes with counts only, blocks with spike recording, `step()`), in
+/// both precisions. With no leak (decay 1) and input 0.5, `V` climbs 0.5, 1.0: exactly the
+/// threshold on the second step. `AtOrAbove` fires there (every 2nd step: 5 spikes in 10),
+/// `Above` one step later at 1.5 (every 3rd step: 3 spikes in 10).
+fn exact_threshold<F: snn_core::Real>() {
+    let n = 100; // one or more full lane groups plus leftovers
+    for (crossing, fires) in [(Crossing::AtOrAbove, true), (Crossing::Above, false)] {
+        let p = DiscreteParams::builder()
+            .decay(1.0)
+            .threshold(1.0)
+            .crossing(crossing)
+            .build()
+            .unwrap();
+        let expect = if fires { 5 } else { 3 };
+        let half = F::of(0.5);
+        let drive = vec![half; n];
+        for record in [Record::counts(), Record::spikes()] {
+            let mut pop = Population::<F>::new(&p, n).unwrap();
+            let out = pop.run(10, Drive::PerNeuron(&drive), &record).unwrap();
+            assert!(
+                out.counts.iter().all(|&c| c == expect),
+                "{crossing:?} {}",
+                F::NAME
+            );
+            let mut pop = Population::<F>::new(&p, n).unwrap();
+            let out = pop.run(10, Drive::Constant(half), &record).unwrap();
+            assert!(
+                out.counts.iter().all(|&c| c == expect),
+                "{crossing:?} {}",
+                F::NAME
+            );
+        }
+        let mut pop = Population::<F>::new(&p, n).unwrap();
+        assert_eq!(pop.step(Input::Uniform(half)).unwrap(), 0);
+        let fired = pop.step(Input::Uniform(half)).unwrap();
+        assert_eq!(fired, if fires { n } else { 0 }, "{crossing:?} {}", F::NAME);
+    }
+}
+
+#[test]
+fn exact_threshold_follows_the_crossing_rule_on_every_path() {
+    exact_threshold::<f32>();
+    exact_threshold::<f64>();
+}
