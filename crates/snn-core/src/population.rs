@@ -714,7 +714,7 @@ pub(crate) const LANE_BYTES: usize = 256;
 /// [`run_block`]. Returns false, having done nothing, when not applicable.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-pub(crate) fn run_lanes<F: Real, const LANES: usize>(
+fn run_lanes<F: Real, const LANES: usize>(
     k: &Kernel<F>,
     lo: usize,
     v: &mut [F],
@@ -762,6 +762,33 @@ pub(crate) fn run_lanes<F: Real, const LANES: usize>(
     true
 }
 
+/// [`run_lanes`] at its fastest here: compiled for AVX2 on x86-64, chosen when the CPU has
+/// it (checked once per block, outside the loops), or for the baseline of other targets.
+/// Returns false, having done nothing, on an x86-64 CPU without AVX2 (then [`run_block`]
+/// serves) or for a drive the lanes cannot take.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_lanes_best<F: Real, const LANES: usize>(
+    k: &Kernel<F>,
+    lo: usize,
+    v: &mut [F],
+    r: &mut [u32],
+    s: &mut [bool],
+    c: &mut [u32],
+    steps: usize,
+    drive: &Drive<'_, F>,
+) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { run_lanes_avx2::<F, LANES>(k, lo, v, r, s, c, steps, drive) };
+        }
+        false
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    run_lanes::<F, LANES>(k, lo, v, r, s, c, steps, drive)
+}
+
 /// [`run_lanes`] compiled for AVX2 (wider vectors, the same results).
 ///
 /// # Safety
@@ -769,7 +796,7 @@ pub(crate) fn run_lanes<F: Real, const LANES: usize>(
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn run_lanes_avx2<F: Real, const LANES: usize>(
+unsafe fn run_lanes_avx2<F: Real, const LANES: usize>(
     k: &Kernel<F>,
     lo: usize,
     v: &mut [F],
@@ -872,18 +899,8 @@ fn run_block_best<F: Real>(
     events: &mut Vec<(u32, u32)>,
     traces: &mut Option<(&mut [Trace<F>], &[usize])>,
 ) {
-    if !record_spikes && traces.is_none() && !matches!(drive, Drive::Matrix(_)) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            unsafe { F::run_lanes_avx2(k, lo, v, r, s, c, steps, drive) };
-            return;
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            F::run_lanes(k, lo, v, r, s, c, steps, drive);
-            return;
-        }
+    if !record_spikes && traces.is_none() && F::run_lanes(k, lo, v, r, s, c, steps, drive) {
+        return;
     }
     run_block(
         k,

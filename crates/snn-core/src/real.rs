@@ -32,28 +32,12 @@ pub trait Real:
     /// The smallest value of this type greater than `self` (`x > t` is `x >= t.above()`).
     #[doc(hidden)]
     fn above(self) -> Self;
-    /// The register-resident run of one block, with this type's lane count (64 `f32`,
-    /// 32 `f64`), so only that width is compiled. Internal to snn-core.
+    /// The register-resident run of one block at this type's lane count (64 `f32`, 32 `f64`),
+    /// so only that width is compiled; false when it does not apply on this CPU. Internal to
+    /// snn-core (see `population::run_lanes_best`).
     #[doc(hidden)]
     #[allow(clippy::too_many_arguments)]
     fn run_lanes(
-        k: &Kernel<Self>,
-        lo: usize,
-        v: &mut [Self],
-        r: &mut [u32],
-        s: &mut [bool],
-        c: &mut [u32],
-        steps: usize,
-        drive: &Drive<'_, Self>,
-    ) -> bool;
-    /// [`run_lanes`](Self::run_lanes) compiled for AVX2. Internal to snn-core.
-    ///
-    /// # Safety
-    /// The CPU must support AVX2.
-    #[doc(hidden)]
-    #[cfg(target_arch = "x86_64")]
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn run_lanes_avx2(
         k: &Kernel<Self>,
         lo: usize,
         v: &mut [Self],
@@ -116,28 +100,9 @@ macro_rules! real_impl {
                 steps: usize,
                 drive: &Drive<'_, Self>,
             ) -> bool {
-                crate::population::run_lanes::<$t, { LANE_BYTES / std::mem::size_of::<$t>() }>(
+                crate::population::run_lanes_best::<$t, { LANE_BYTES / std::mem::size_of::<$t>() }>(
                     k, lo, v, r, s, c, steps, drive,
                 )
-            }
-            #[cfg(target_arch = "x86_64")]
-            unsafe fn run_lanes_avx2(
-                k: &Kernel<Self>,
-                lo: usize,
-                v: &mut [Self],
-                r: &mut [u32],
-                s: &mut [bool],
-                c: &mut [u32],
-                steps: usize,
-                drive: &Drive<'_, Self>,
-            ) -> bool {
-                // SAFETY: the caller checked AVX2.
-                unsafe {
-                    crate::population::run_lanes_avx2::<
-                        $t,
-                        { LANE_BYTES / std::mem::size_of::<$t>() },
-                    >(k, lo, v, r, s, c, steps, drive)
-                }
             }
         }
     };
