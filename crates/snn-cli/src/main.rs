@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
 use snn_core::{
     bench, BlobsConfig, Centers, Classifier, DiscreteParams, Drive, Encoding, Integration,
-    LifParams, Logistic, Population, RateEncoder, RateModel, Record, SnnError, TrainConfig,
+    LifParams, Logistic, Population, RateEncoder, RateModel, Record, Reset, SnnError, TrainConfig,
 };
 
 #[derive(Parser)]
@@ -157,12 +157,19 @@ enum Command {
         /// Seed of the data, the split, the weights and the spikes.
         #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
         seed: u64,
-        /// How features reach the output neurons.
-        #[arg(long, value_enum, default_value = "rate")]
+        /// How features reach the output neurons: as a current (the original's w·x + b,
+        /// deterministic) or as rate- or latency-coded spikes.
+        #[arg(long, value_enum, default_value = "current")]
         encoding: EncodingArg,
-        /// Training epochs.
-        #[arg(long, default_value_t = 30, allow_negative_numbers = true)]
+        /// Training epochs (full-batch gradient steps).
+        #[arg(long, default_value_t = 500, allow_negative_numbers = true)]
         epochs: usize,
+        /// Learning rate.
+        #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+        lr: f64,
+        /// Leak of the output neurons per step, V <- decay * V + I, in (0, 1].
+        #[arg(long, default_value_t = 0.995, allow_negative_numbers = true)]
+        decay: f64,
         /// Simulation steps per sample.
         #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
         steps: usize,
@@ -392,6 +399,8 @@ fn run(cli: Cli) -> Result<String, String> {
             seed,
             encoding,
             epochs,
+            lr,
+            decay,
             steps,
         } => {
             let encoding = match encoding {
@@ -409,9 +418,16 @@ fn run(cli: Cli) -> Result<String, String> {
             .map_err(e)?;
             let mut rng = snn_core::rng(seed);
             let (train, test) = data.split(0.25, &mut rng).map_err(e)?;
-            let mut clf = Classifier::new(&train, steps, encoding, &mut rng).map_err(e)?;
+            let mut clf = Classifier::new(&train, steps, encoding).map_err(e)?;
+            clf.neuron = DiscreteParams::builder()
+                .decay(decay)
+                .threshold(clf.neuron.threshold())
+                .reset(Reset::Subtract)
+                .build()
+                .map_err(e)?;
             let cfg = TrainConfig {
                 epochs,
+                lr,
                 seed,
                 ..TrainConfig::default()
             };
@@ -432,6 +448,8 @@ fn run(cli: Cli) -> Result<String, String> {
                 "epochs": epochs,
                 "encoding": encoding.name(),
                 "steps": steps,
+                "decay": decay,
+                "lr": lr,
                 "train_samples": train.len(),
                 "test_samples": test.len(),
                 "train_seconds": train_seconds,

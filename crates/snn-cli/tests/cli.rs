@@ -345,7 +345,8 @@ fn classify_reports_snn_and_baseline() {
         }
     }
     assert!(v["snn"]["test_accuracy"].as_f64().unwrap() >= 0.98);
-    assert_eq!(v["epochs"], 30);
+    assert_eq!(v["epochs"], 500);
+    assert_eq!(v["encoding"], "current");
     let again = ok_json(&[
         "classify",
         "--centers",

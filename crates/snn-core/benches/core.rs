@@ -1,11 +1,13 @@
 //! Criterion benchmarks: the population step (f32, f64, refractory, threads), each encoder,
-//! a 100 x 100 decision map, and building charts. `cargo bench -p snn-core --features parallel`.
+//! a 100 x 100 decision map, building charts, and training the spiking readout.
+//! `cargo bench -p snn-core --features parallel`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use snn_core::ndarray::Array2;
 use snn_core::{
-    bench, chart, rng, BlobsConfig, DeltaEncoder, Drive, Grid, LatencyEncoder, LifParams,
-    OriginalDemo, Population, RateEncoder, RateModel, Record,
+    bench, chart, rng, BlobsConfig, Centers, Classifier, DeltaEncoder, Drive, Encoding, Grid,
+    LatencyEncoder, LifParams, OriginalDemo, Population, RateEncoder, RateModel, Record,
+    TrainConfig,
 };
 
 fn step(c: &mut Criterion) {
@@ -116,5 +118,30 @@ fn maps_and_charts(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, step, encoders, maps_and_charts);
+fn training(c: &mut Criterion) {
+    // The learning target's workload: 600 training samples x 50 epochs x 100 steps.
+    let mut g = c.benchmark_group("training, 600 samples x 50 epochs x 100 steps");
+    g.sample_size(10);
+    let data = BlobsConfig {
+        n_samples: 600,
+        centers: Centers::Random(3),
+        cluster_std: 2.0,
+        seed: 4,
+    }
+    .generate()
+    .unwrap();
+    let cfg = TrainConfig {
+        epochs: 50,
+        ..TrainConfig::default()
+    };
+    for encoding in [Encoding::Current, Encoding::Rate, Encoding::Latency] {
+        let clf = Classifier::new(&data, 100, encoding).unwrap();
+        g.bench_function(encoding.name(), |b| {
+            b.iter(|| clf.clone().fit(&data, None, &cfg).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, step, encoders, maps_and_charts, training);
 criterion_main!(benches);

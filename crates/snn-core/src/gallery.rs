@@ -166,7 +166,8 @@ pub fn all() -> Result<Vec<(&'static str, Chart)>> {
     .generate()?;
     let mut r = rng(4);
     let (tr, te) = hard.split(0.25, &mut r)?;
-    let mut clf = crate::Classifier::new(&tr, 100, crate::Encoding::Rate, &mut r)?;
+    let mut clf = crate::Classifier::new(&tr, 100, crate::Encoding::Current)?;
+    clf.randomize(&mut r);
     let h = clf.fit(
         &tr,
         Some(&te),

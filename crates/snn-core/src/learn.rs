@@ -1,46 +1,63 @@
-//! A spiking classifier that learns: 2-D features are coded by Gaussian receptive fields,
-//! encoded as spikes (or injected as current), and drive one LIF output neuron per class
-//! through a weight matrix. The class whose neuron spikes most wins. Weights are trained with
-//! a delta rule on spike rates, simple enough to state in one line:
+//! A spiking classifier that learns: one LIF output neuron per class, driven through a weight
+//! matrix by the sample's features (as a current, or encoded as spikes). The class whose
+//! neuron spikes most wins. The weights are trained by gradient descent on the softmax
+//! cross-entropy of the output neurons' **rates**, a rate-based surrogate gradient simple
+//! enough to state in one line:
 //!
-//! `ΔW[c, j] = lr · (target_j − rate_j) · input_rate_c`
+//! `ΔW[c, j] = lr · (mean over samples of (y_j − p_j) · u_c  −  l2 · W[c, j])`
 //!
-//! where `rate_j` is output neuron `j`'s spikes per step, `target_j` is [`TrainConfig::target`]
-//! for the true class and 0 for the others, and `input_rate_c` is input channel `c`'s spikes
-//! (or current) per step. Training is online (one sample at a time, in a seeded shuffled order)
-//! and fully reproducible for a seed.
+//! where `u_c` is input channel `c`'s charge per step (the feature itself for
+//! [`Encoding::Current`], spikes per step for spike encodings), `y_j` is 1 for the true class
+//! and 0 otherwise, and `p = softmax(r)` over the output rates
+//! `r_j = (count_j + V_j / V_th) / steps`: spikes per step plus the fraction of the next spike
+//! the membrane already holds. The surrogate is the identity: the rule treats `∂r_j/∂I_j` as 1.
+//!
+//! Why this works: a non-leaky neuron (decay 1) with reset by subtraction conserves charge,
+//! `count · V_th + V_T = Σ_t I_t`, so `r_j` is exactly its mean input current and the rule is
+//! exactly multinomial logistic regression on the inputs. A leaky neuron loses a little charge
+//! to the leak and its rate is a monotone, nearly linear function of the drive. The
+//! classifier's neurons leak with decay 0.995 (a membrane time constant of 200 steps, so a
+//! 100-step window loses 40% of early charge to the leak); more leak, a less linear rate.
 
-use ndarray::{Array1, Array2};
-use rand::seq::SliceRandom;
+use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::Rng;
 
-use crate::data::{Blobs, Grid, MinMaxScaler};
+use crate::data::{Blobs, Grid};
 use crate::encode::{LatencyEncoder, RateEncoder, RateModel};
 use crate::error::{finite, nonzero, positive, Result, SnnError};
 use crate::neuron::{DiscreteParams, Reset};
 use crate::population::{Drive, Population, Record};
-use crate::readout::{accuracy, Confusion, Decision};
+use crate::readout::{accuracy, Confusion};
 
-/// Field intensities below this stay silent under latency coding.
+/// Channel intensities below this stay silent under latency coding.
 const LATENCY_CUTOFF: f64 = 0.3;
 
-/// How the coded features reach the output layer.
+/// Standard deviations of a feature that drive an ON or OFF channel to full intensity.
+pub const Z_SPAN: f64 = 3.0;
+
+/// How a sample's features reach the output layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Encoding {
-    /// Bernoulli rate coding: channel intensity `x` fires with probability `x · p_max` per
-    /// step (`p_max` = [`Classifier::p_max`]).
+    /// No input spikes: the standardised features (and a bias of 1) are injected as a constant
+    /// current, `I_j = Σ_c W[c, j] · u_c`, the original demo's `w·x + b`. Deterministic.
     #[default]
-    Rate,
-    /// Latency coding: each channel whose intensity is at least 0.3 fires once, earlier for
-    /// larger intensity, carrying a tenth of the window's rate-coded charge.
-    Latency,
-    /// No spikes: the intensities are injected as a constant current every step (the
-    /// original demo's way).
     Current,
+    /// Bernoulli rate coding of ON/OFF channels, like the retina's: standardised feature `z`
+    /// drives an ON channel of intensity `min(max(z, 0) / 3, 1)` and an OFF channel of
+    /// intensity `min(max(−z, 0) / 3, 1)` ([`Z_SPAN`] = 3 standard deviations), plus a bias
+    /// channel of intensity 1/3. A channel of intensity `x` fires with probability
+    /// `x · p_max` per step (`p_max` = [`Classifier::p_max`]) and each spike carries charge
+    /// `3 / p_max`, so the mean input equals the current encoding's `z` within 3 standard
+    /// deviations. The spikes add noise: fewer steps, more noise.
+    Rate,
+    /// Latency coding of the same ON/OFF channels: each channel of intensity at least 0.3
+    /// fires once, earlier for larger intensity, carrying a tenth of the charge a channel of
+    /// full intensity brings under rate coding. Weaker channels stay silent.
+    Latency,
 }
 
 impl Encoding {
-    /// Parses `rate`, `latency` or `current`.
+    /// Parses `current`, `rate` or `latency`.
     ///
     /// # Errors
     /// [`SnnError::OutOfRange`] for anything else.
@@ -51,7 +68,7 @@ impl Encoding {
             "current" => Ok(Self::Current),
             _ => Err(SnnError::OutOfRange {
                 name: "encoding",
-                range: "{rate, latency, current}",
+                range: "{current, rate, latency}",
                 value: f64::NAN,
             }),
         }
@@ -66,55 +83,51 @@ impl Encoding {
     }
 }
 
-/// Gaussian receptive-field coding of features scaled to [0, 1]: feature `f` becomes `k`
-/// channels with intensities `exp(-(x_f - c_i)^2 / (2 σ^2))`, centres `c_i` evenly spaced on
-/// [0, 1] and `σ = 1 / (k - 1)` (about one spacing); one last channel is always 1 (a bias).
+/// Per-feature standardisation fitted on training data: `z = (x − mean) / std` (population
+/// standard deviation; a constant feature gets std 1).
 #[derive(Debug, Clone, PartialEq)]
-pub struct FieldCoder {
-    /// The scaling fitted on training data.
-    pub scaler: MinMaxScaler,
-    /// Fields per feature.
-    pub k: usize,
+pub struct Standardizer {
+    /// Per-feature mean.
+    pub mean: Array1<f64>,
+    /// Per-feature standard deviation (> 0).
+    pub std: Array1<f64>,
 }
 
-impl FieldCoder {
-    /// Fits the scaling on `data` and uses `k >= 2` fields per feature.
+impl Standardizer {
+    /// Fits on `x` (rows are samples).
     ///
     /// # Errors
-    /// Empty data or `k < 2`.
-    pub fn fit(data: &Blobs, k: usize) -> Result<Self> {
-        if k == 1 {
-            return Err(SnnError::TooFew {
-                name: "fields per feature (or 0 for none)",
-                min: 2,
-                got: k,
-            });
+    /// Empty or non-finite data.
+    pub fn fit(x: ArrayView2<'_, f64>) -> Result<Self> {
+        if x.nrows() == 0 || x.ncols() == 0 {
+            return Err(SnnError::Empty { name: "x" });
         }
-        Ok(Self {
-            scaler: MinMaxScaler::fit(data.x.view())?,
-            k,
-        })
+        for &v in x.iter() {
+            finite("x", v)?;
+        }
+        let mean = x.mean_axis(Axis(0)).ok_or(SnnError::Empty { name: "x" })?;
+        let std = x
+            .std_axis(Axis(0), 0.0)
+            .mapv(|s| if s > 0.0 { s } else { 1.0 });
+        Ok(Self { mean, std })
     }
-    /// Number of channels: features × k + 1.
-    pub fn channels(&self) -> usize {
-        self.scaler.min.len() * self.k + 1
-    }
-    /// Channel intensities in [0, 1] for one sample.
+    /// Standardises one sample.
     ///
     /// # Errors
     /// Wrong number of features.
-    pub fn code(&self, x: &[f64]) -> Result<Vec<f64>> {
-        let s = self.scaler.transform_row(x)?;
-        let sigma = 1.0 / (self.k.max(2) - 1) as f64;
-        let mut out = Vec::with_capacity(self.channels());
-        for v in s {
-            for i in 0..self.k {
-                let c = i as f64 / (self.k - 1) as f64;
-                out.push((-(v - c).powi(2) / (2.0 * sigma * sigma)).exp());
-            }
+    pub fn transform_row(&self, row: &[f64]) -> Result<Vec<f64>> {
+        if row.len() != self.mean.len() {
+            return Err(SnnError::LengthMismatch {
+                name: "features",
+                expected: self.mean.len(),
+                got: row.len(),
+            });
         }
-        out.push(1.0);
-        Ok(out)
+        Ok(row
+            .iter()
+            .zip(self.mean.iter().zip(self.std.iter()))
+            .map(|(&v, (&m, &s))| (v - m) / s)
+            .collect())
     }
 }
 
@@ -123,36 +136,22 @@ impl FieldCoder {
 pub struct TrainConfig {
     /// Learning rate (> 0).
     pub lr: f64,
-    /// Passes over the training set (>= 1).
+    /// Full-batch gradient steps; each runs every training sample through the network (>= 1).
     pub epochs: usize,
-    /// Target spike rate (spikes per step) of the true class's neuron, in (0, 1].
-    pub target: f64,
-    /// Seed of the shuffles and the spike encoding.
+    /// L2 penalty on the weights (>= 0).
+    pub l2: f64,
+    /// Seed of the input spikes drawn during training.
     pub seed: u64,
-    /// The learning rule.
-    pub rule: Rule,
-}
-
-/// Weight-update rules, each a line long.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Rule {
-    /// `ΔW[c, j] = lr · (target_j − rate_j) · input_rate_c` for every output `j`.
-    Delta,
-    /// When the true class's rate does not beat the best other class's by at least the
-    /// margin (spikes per step): `ΔW[c, true] = +lr · input_rate_c`,
-    /// `ΔW[c, rival] = −lr · input_rate_c`.
-    Margin(f64),
 }
 
 impl Default for TrainConfig {
-    /// `lr` 0.5, 30 epochs, target rate 0.5, seed 0.
+    /// `lr` 0.5, 500 epochs, `l2` 1e-4, seed 0: the baseline [`Logistic`]'s own settings.
     fn default() -> Self {
         Self {
             lr: 0.5,
-            epochs: 30,
-            target: 0.5,
+            epochs: 500,
+            l2: 1e-4,
             seed: 0,
-            rule: Rule::Delta,
         }
     }
 }
@@ -160,22 +159,56 @@ impl Default for TrainConfig {
 /// Per-epoch record of a training run.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct History {
-    /// Training accuracy after each epoch.
+    /// Training accuracy at each epoch (with the weights before that epoch's update).
     pub train_accuracy: Vec<f64>,
-    /// Held-out accuracy after each epoch (when a held-out set was given).
+    /// Held-out accuracy after each epoch's update (when a held-out set was given).
     pub test_accuracy: Vec<f64>,
-    /// Mean squared rate error over the epoch, `mean_j (target_j - rate_j)^2`.
+    /// Mean cross-entropy `−ln p_true` over the training set at each epoch.
     pub loss: Vec<f64>,
 }
 
-/// One LIF output neuron per class reading coded, encoded inputs through `w`.
+/// What one sample does to the output layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Each input channel's charge per step, `u_c`.
+    pub input: Vec<f64>,
+    /// Output spike counts, one per class.
+    pub counts: Vec<u32>,
+    /// Output membrane potentials after the last step.
+    pub v: Vec<f64>,
+}
+
+impl Response {
+    /// The predicted class: most spikes; a tie goes to the neuron whose membrane is higher
+    /// (closest to its next spike), then to the lowest class index. Deterministic; for a
+    /// constant drive the order it gives follows the drive.
+    pub fn class(&self) -> usize {
+        let mut best = 0;
+        for j in 1..self.counts.len() {
+            if (self.counts[j], self.v[j]) > (self.counts[best], self.v[best]) {
+                best = j;
+            }
+        }
+        best
+    }
+    /// Output rates `r_j = (count_j + V_j / v_th) / steps`.
+    pub fn rates(&self, v_th: f64, steps: usize) -> Vec<f64> {
+        self.counts
+            .iter()
+            .zip(&self.v)
+            .map(|(&c, &v)| (f64::from(c) + v / v_th) / steps as f64)
+            .collect()
+    }
+}
+
+/// One LIF output neuron per class reading the (encoded) features through `w`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Classifier {
-    /// Weights, shape `(channels, classes)`.
+    /// Weights, shape `(channels, classes)`; the last channel is the bias.
     pub w: Array2<f64>,
-    /// Feature coding.
-    pub coder: FieldCoder,
-    /// The output neurons: unit-free LIF, soft reset.
+    /// Feature standardisation, fitted on the training split.
+    pub standardizer: Standardizer,
+    /// The output neurons: unit-free LIF, `V ← decay · V + I`, reset by subtraction.
     pub neuron: DiscreteParams,
     /// Simulation length per sample, steps.
     pub steps: usize,
@@ -186,32 +219,12 @@ pub struct Classifier {
 }
 
 impl Classifier {
-    /// A classifier for `train`'s features and classes with weights drawn uniformly from
-    /// [-0.1, 0.1] by `rng`: 8 fields per feature, output neurons with decay 0.9, threshold 1
-    /// and soft reset, `p_max` 0.5.
+    /// An untrained classifier (all weights 0) for `train`'s features and classes: output
+    /// neurons with decay 0.995, threshold 1 and reset by subtraction; `p_max` 0.5.
     ///
     /// # Errors
-    /// Empty data, fewer than two classes, or zero steps.
-    pub fn new(
-        train: &Blobs,
-        steps: usize,
-        encoding: Encoding,
-        rng: &mut impl Rng,
-    ) -> Result<Self> {
-        Self::with_fields(train, steps, encoding, 8, rng)
-    }
-
-    /// As [`new`](Self::new) with `fields` receptive fields per feature (>= 2).
-    ///
-    /// # Errors
-    /// As [`new`](Self::new), and `fields < 2`.
-    pub fn with_fields(
-        train: &Blobs,
-        steps: usize,
-        encoding: Encoding,
-        fields: usize,
-        rng: &mut impl Rng,
-    ) -> Result<Self> {
+    /// Empty or non-finite data, fewer than two classes, or zero steps.
+    pub fn new(train: &Blobs, steps: usize, encoding: Encoding) -> Result<Self> {
         nonzero("steps", steps)?;
         if train.n_classes < 2 {
             return Err(SnnError::TooFew {
@@ -220,18 +233,20 @@ impl Classifier {
                 got: train.n_classes,
             });
         }
-        let coder = FieldCoder::fit(train, fields)?;
-        let w = Array2::from_shape_fn((coder.channels(), train.n_classes), |_| {
-            rng.gen_range(-0.1..=0.1)
-        });
+        let standardizer = Standardizer::fit(train.x.view())?;
+        let features = train.x.ncols();
+        let channels = match encoding {
+            Encoding::Current => features + 1,
+            Encoding::Rate | Encoding::Latency => 2 * features + 1,
+        };
         let neuron = DiscreteParams::builder()
-            .decay(0.9)
+            .decay(0.995)
             .threshold(1.0)
             .reset(Reset::Subtract)
             .build()?;
         Ok(Self {
-            w,
-            coder,
+            w: Array2::zeros((channels, train.n_classes)),
+            standardizer,
             neuron,
             steps,
             encoding,
@@ -239,59 +254,111 @@ impl Classifier {
         })
     }
 
+    /// Draws every weight uniformly from [-1, 1] with `rng`, as the original demo did: the
+    /// "before training" picture.
+    pub fn randomize(&mut self, rng: &mut impl Rng) {
+        self.w.mapv_inplace(|_| rng.gen_range(-1.0..=1.0));
+    }
+
     /// Number of classes.
     pub fn classes(&self) -> usize {
         self.w.ncols()
     }
 
-    /// The input to the output layer for one sample, shape `(steps, channels)`: spike counts,
-    /// or the constant intensities for [`Encoding::Current`].
-    fn encode(&self, x: &[f64], rng: &mut impl Rng) -> Result<Array2<f64>> {
-        let inten = self.coder.code(x)?;
+    /// Channel values for one sample: `[z_1, .., z_F, 1]` (standardised features and a bias)
+    /// for [`Encoding::Current`]; ON/OFF intensities in [0, 1],
+    /// `[on(z_1), off(z_1), .., on(z_F), off(z_F), 1/3]`, for the spike encodings (see
+    /// [`Encoding::Rate`]).
+    ///
+    /// # Errors
+    /// A sample with the wrong number of features, or a non-finite feature.
+    pub fn channels(&self, x: &[f64]) -> Result<Vec<f64>> {
+        for &v in x {
+            finite("feature", v)?;
+        }
+        let z = self.standardizer.transform_row(x)?;
         Ok(match self.encoding {
-            // The expected value of rate coding, without the noise.
-            Encoding::Current => {
-                Array2::from_shape_fn((self.steps, inten.len()), |(_, c)| inten[c] * self.p_max)
-            }
-            Encoding::Rate => {
-                let enc = RateEncoder::new(self.p_max * 1000.0, 1.0, RateModel::Bernoulli)?;
-                enc.encode(&inten, self.steps, rng)?.counts.mapv(f64::from)
-            }
-            Encoding::Latency => {
-                // Weak fields stay silent (a field far from the sample says nothing), so which
-                // channels fire, and when, carries the sample; one spike brings the charge a
-                // rate-coded channel would bring over a tenth of the window.
-                let gated: Vec<f64> = inten
-                    .iter()
-                    .map(|&v| if v >= LATENCY_CUTOFF { v } else { 0.0 })
-                    .collect();
-                let charge = self.p_max * self.steps as f64 / 10.0;
-                LatencyEncoder::new(1.0)?
-                    .encode(&gated, self.steps, rng)?
-                    .counts
-                    .mapv(|c| f64::from(c) * charge)
-            }
+            Encoding::Current => z.into_iter().chain([1.0]).collect(),
+            Encoding::Rate | Encoding::Latency => z
+                .into_iter()
+                .flat_map(|z| [(z / Z_SPAN).clamp(0.0, 1.0), (-z / Z_SPAN).clamp(0.0, 1.0)])
+                .chain([1.0 / Z_SPAN])
+                .collect(),
         })
     }
 
-    /// Output spike counts for an encoded input.
-    fn run(&self, input: &Array2<f64>) -> Result<Vec<u32>> {
-        let current = input.dot(&self.w);
+    /// Runs one sample given its [`channels`](Self::channels) (spikes drawn with `rng`).
+    fn respond(&self, channels: &[f64], rng: &mut impl Rng) -> Result<Response> {
         let mut pop = Population::<f64>::new(&self.neuron, self.classes())?;
-        Ok(pop
-            .run(self.steps, Drive::Matrix(current.view()), &Record::counts())?
-            .counts)
+        let record = Record::counts();
+        let steps = self.steps as f64;
+        let (input, out) = match self.encoding {
+            Encoding::Current => {
+                let drive = Array1::from(channels.to_vec()).dot(&self.w);
+                let out = pop.run(
+                    self.steps,
+                    Drive::PerNeuron(drive.as_slice().unwrap_or(&[])),
+                    &record,
+                )?;
+                (channels.to_vec(), out)
+            }
+            Encoding::Rate | Encoding::Latency => {
+                // Each rate-coded spike carries Z_SPAN / p_max: a channel's mean input per
+                // step is then Z_SPAN times its intensity.
+                let unit = Z_SPAN / self.p_max;
+                let (spikes, charge) = if self.encoding == Encoding::Rate {
+                    let enc = RateEncoder::new(self.p_max * 1000.0, 1.0, RateModel::Bernoulli)?;
+                    (enc.encode(channels, self.steps, rng)?, unit)
+                } else {
+                    // Weak channels stay silent (a far-off feature value says nothing), so
+                    // which channels fire, and when, carries the sample; one spike brings the
+                    // charge a rate-coded channel would bring over a tenth of the window.
+                    let gated: Vec<f64> = channels
+                        .iter()
+                        .map(|&v| if v >= LATENCY_CUTOFF { v } else { 0.0 })
+                        .collect();
+                    let charge = unit * self.p_max * steps / 10.0;
+                    (
+                        LatencyEncoder::new(1.0)?.encode(&gated, self.steps, rng)?,
+                        charge,
+                    )
+                };
+                let current = spikes.current(self.w.view())? * charge;
+                let input = spikes
+                    .channel_counts()
+                    .iter()
+                    .map(|&c| f64::from(c) * charge / steps)
+                    .collect();
+                (
+                    input,
+                    pop.run(self.steps, Drive::Matrix(current.view()), &record)?,
+                )
+            }
+        };
+        Ok(Response {
+            input,
+            counts: out.counts,
+            v: pop.v().to_vec(),
+        })
     }
 
-    /// Output spike counts for one sample (encoded with `rng`).
+    /// What one sample does to the output layer (spikes drawn with `rng`).
+    ///
+    /// # Errors
+    /// A sample with the wrong number of features.
+    pub fn response(&self, x: &[f64], rng: &mut impl Rng) -> Result<Response> {
+        self.respond(&self.channels(x)?, rng)
+    }
+
+    /// Output spike counts for one sample.
     ///
     /// # Errors
     /// A sample with the wrong number of features.
     pub fn counts(&self, x: &[f64], rng: &mut impl Rng) -> Result<Vec<u32>> {
-        self.run(&self.encode(x, rng)?)
+        Ok(self.response(x, rng)?.counts)
     }
 
-    /// The predicted class of every sample of `data` (most spikes; ties to the lowest class).
+    /// The predicted class of every sample of `data` (see [`Response::class`]).
     ///
     /// # Errors
     /// Data with the wrong number of features.
@@ -299,7 +366,7 @@ impl Classifier {
         data.x
             .rows()
             .into_iter()
-            .map(|r| Decision::MostSpikes.decide(&self.counts(&r.to_vec(), rng)?))
+            .map(|r| Ok(self.response(&r.to_vec(), rng)?.class()))
             .collect()
     }
 
@@ -325,15 +392,17 @@ impl Classifier {
     /// A classifier that is not two-dimensional.
     pub fn class_map(&self, grid: &Grid, rng: &mut impl Rng) -> Result<Vec<f64>> {
         grid.points()
-            .map(|p| Ok(Decision::MostSpikes.decide(&self.counts(&p, rng)?)? as f64))
+            .map(|p| Ok(self.response(&p, rng)?.class() as f64))
             .collect()
     }
 
-    /// Trains on `train` with the delta rule (see the [module docs](self)); when `test` is
-    /// given, its accuracy is recorded after every epoch too.
+    /// Trains on `train` by full-batch gradient descent with the rule in the
+    /// [module docs](self), starting from the current weights; when `test` is given, its
+    /// accuracy is recorded after every epoch too. Spikes are drawn afresh every epoch from
+    /// `cfg.seed`, so the same seed trains the same weights.
     ///
     /// # Errors
-    /// Bad hyper-parameters (non-positive `lr`, zero epochs, `target` outside (0, 1]), or
+    /// Bad hyper-parameters (non-positive or non-finite `lr`, zero epochs, negative `l2`), or
     /// data that does not fit the classifier. Weights are unchanged on error.
     pub fn fit(
         &mut self,
@@ -343,12 +412,12 @@ impl Classifier {
     ) -> Result<History> {
         positive("lr", "", cfg.lr)?;
         nonzero("epochs", cfg.epochs)?;
-        finite("target", cfg.target)?;
-        if !(cfg.target > 0.0 && cfg.target <= 1.0) {
+        finite("l2", cfg.l2)?;
+        if cfg.l2 < 0.0 {
             return Err(SnnError::OutOfRange {
-                name: "target",
-                range: "(0, 1]",
-                value: cfg.target,
+                name: "l2",
+                range: "[0, inf)",
+                value: cfg.l2,
             });
         }
         if train.is_empty() {
@@ -361,94 +430,58 @@ impl Classifier {
                 index: bad,
             });
         }
-        let mut rng = crate::rng(cfg.seed);
-        // Spike encodings are drawn afresh every epoch, so the weights learn the rates rather
-        // than one noise realisation of them; `Current` is deterministic and drawn once.
-        let encode_all = |clf: &Self, rng: &mut crate::Rng64| -> Result<Vec<Array2<f64>>> {
-            train
-                .x
-                .rows()
+        let inputs: Vec<Vec<f64>> = train
+            .x
+            .rows()
+            .into_iter()
+            .map(|r| self.channels(&r.to_vec()))
+            .collect::<Result<_>>()?;
+        if let Some(t) = test {
+            t.x.rows()
                 .into_iter()
-                .map(|r| clf.encode(&r.to_vec(), rng))
-                .collect()
-        };
-        let mut inputs = encode_all(self, &mut rng)?;
+                .try_for_each(|r| self.channels(&r.to_vec()).map(drop))?;
+        }
+        let mut work = self.clone();
+        let mut rng = crate::rng(cfg.seed);
         let mut history = History::default();
-        // Polyak averaging: the weights returned are the mean over every update of the second
-        // half of training, which smooths out the noise of online updates.
-        let mut w_sum = Array2::<f64>::zeros(self.w.dim());
-        let mut n_sum = 0usize;
-        let mut order: Vec<usize> = (0..train.len()).collect();
-        let steps = self.steps as f64;
-        for epoch in 0..cfg.epochs {
-            // Linear annealing: full rate in the first epoch, 1/epochs of it in the last.
-            let lr = cfg.lr * (cfg.epochs - epoch) as f64 / cfg.epochs as f64;
-            if epoch > 0 && self.encoding != Encoding::Current {
-                inputs = encode_all(self, &mut rng)?;
-            }
-            let rates: Vec<Array1<f64>> = inputs
-                .iter()
-                .map(|m| m.sum_axis(ndarray::Axis(0)) / self.steps as f64)
-                .collect();
-            order.shuffle(&mut rng);
-            let mut loss = 0.0;
-            let mut hits = 0usize;
-            for &i in &order {
-                let counts = self.run(&inputs[i])?;
-                if Decision::MostSpikes.decide(&counts)? == train.y[i] {
-                    hits += 1;
-                }
-                let truth = train.y[i];
-                for (j, &c) in counts.iter().enumerate() {
-                    let target = if j == truth { cfg.target } else { 0.0 };
-                    let err = target - c as f64 / steps;
-                    loss += err * err;
-                }
-                match cfg.rule {
-                    Rule::Delta => {
-                        for (j, &c) in counts.iter().enumerate() {
-                            let target = if j == truth { cfg.target } else { 0.0 };
-                            let err = target - c as f64 / steps;
-                            if err != 0.0 {
-                                self.w.column_mut(j).scaled_add(lr * err, &rates[i]);
-                            }
-                        }
-                    }
-                    Rule::Margin(m) => {
-                        let (rival, &best) = counts
-                            .iter()
-                            .enumerate()
-                            .filter(|&(j, _)| j != truth)
-                            .max_by_key(|&(j, &c)| (c, std::cmp::Reverse(j)))
-                            .unwrap_or((truth, &0));
-                        let margin = (counts[truth] as f64 - best as f64) / steps;
-                        if rival != truth && margin < m {
-                            self.w.column_mut(truth).scaled_add(lr, &rates[i]);
-                            self.w.column_mut(rival).scaled_add(-lr, &rates[i]);
-                        }
+        let n = train.len() as f64;
+        let v_th = work.neuron.threshold();
+        let mut grad = Array2::<f64>::zeros(work.w.dim());
+        for _ in 0..cfg.epochs {
+            grad.fill(0.0);
+            let (mut loss, mut hits) = (0.0, 0usize);
+            for (u, &truth) in inputs.iter().zip(&train.y) {
+                let resp = work.respond(u, &mut rng)?;
+                hits += usize::from(resp.class() == truth);
+                let p = softmax_vec(&resp.rates(v_th, work.steps));
+                loss -= p[truth].max(f64::MIN_POSITIVE).ln();
+                for (j, &pj) in p.iter().enumerate() {
+                    let err = f64::from(u8::from(j == truth)) - pj;
+                    for (g, &uc) in grad.column_mut(j).iter_mut().zip(&resp.input) {
+                        *g += err * uc;
                     }
                 }
             }
-            if 2 * epoch >= cfg.epochs {
-                w_sum += &self.w;
-                n_sum += 1;
-            }
-            history
-                .loss
-                .push(loss / (train.len() * self.classes()) as f64);
-            history
-                .train_accuracy
-                .push(hits as f64 / train.len() as f64);
+            let l2 = cfg.l2;
+            work.w
+                .zip_mut_with(&grad, |w, &g| *w += cfg.lr * (g / n - l2 * *w));
+            history.loss.push(loss / n);
+            history.train_accuracy.push(hits as f64 / n);
             if let Some(t) = test {
                 let mut eval_rng = crate::rng(cfg.seed ^ 0x5eed);
-                history.test_accuracy.push(self.accuracy(t, &mut eval_rng)?);
+                history.test_accuracy.push(work.accuracy(t, &mut eval_rng)?);
             }
         }
-        if n_sum > 0 {
-            self.w = w_sum / n_sum as f64;
-        }
+        self.w = work.w;
         Ok(history)
     }
+}
+
+fn softmax_vec(r: &[f64]) -> Vec<f64> {
+    let m = r.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+    let e: Vec<f64> = r.iter().map(|&v| (v - m).exp()).collect();
+    let s: f64 = e.iter().sum();
+    e.into_iter().map(|v| v / s).collect()
 }
 
 /// A non-spiking baseline on the same data: multinomial logistic regression (softmax) on the
@@ -457,63 +490,60 @@ impl Classifier {
 /// notebook's first `:dep`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logistic {
-    mean: Array1<f64>,
-    std: Array1<f64>,
+    /// The feature standardisation, fitted on the training data.
+    pub standardizer: Standardizer,
     /// Weights, shape `(features + 1, classes)`; the last row is the bias.
     pub w: Array2<f64>,
 }
 
 impl Logistic {
-    /// Fits on `train` with 500 gradient steps of size 0.5 and a small L2 penalty (1e-4).
+    /// Fits on `train` with 500 gradient steps of size 0.5 and a small L2 penalty (1e-4),
+    /// from zero weights: the same settings as [`TrainConfig::default`].
     ///
     /// # Errors
-    /// Empty data or fewer than two classes.
+    /// Empty or non-finite data.
     pub fn fit(train: &Blobs) -> Result<Self> {
         if train.is_empty() {
             return Err(SnnError::Empty { name: "train" });
         }
+        let cfg = TrainConfig::default();
         let k = train.n_classes.max(2);
         let n = train.len() as f64;
-        let mean = train
-            .x
-            .mean_axis(ndarray::Axis(0))
-            .ok_or(SnnError::Empty { name: "train" })?;
-        let std = train
-            .x
-            .std_axis(ndarray::Axis(0), 0.0)
-            .mapv(|s| if s > 0.0 { s } else { 1.0 });
         let mut model = Self {
+            standardizer: Standardizer::fit(train.x.view())?,
             w: Array2::zeros((train.x.ncols() + 1, k)),
-            mean,
-            std,
         };
-        let xb = model.design(&train.x);
+        let xb = model.design(&train.x)?;
         let mut y = Array2::<f64>::zeros((train.len(), k));
         for (i, &c) in train.y.iter().enumerate() {
             y[[i, c]] = 1.0;
         }
-        for _ in 0..500 {
+        for _ in 0..cfg.epochs {
             let p = softmax(xb.dot(&model.w));
-            let grad = xb.t().dot(&(p - &y)) / n + &model.w * 1e-4;
-            model.w.scaled_add(-0.5, &grad);
+            let grad = xb.t().dot(&(p - &y)) / n + &model.w * cfg.l2;
+            model.w.scaled_add(-cfg.lr, &grad);
         }
         Ok(model)
     }
 
-    fn design(&self, x: &Array2<f64>) -> Array2<f64> {
+    fn design(&self, x: &Array2<f64>) -> Result<Array2<f64>> {
         let mut out = Array2::ones((x.nrows(), x.ncols() + 1));
         for (mut row, src) in out.rows_mut().into_iter().zip(x.rows()) {
-            for f in 0..x.ncols() {
-                row[f] = (src[f] - self.mean[f]) / self.std[f];
+            let z = self.standardizer.transform_row(&src.to_vec())?;
+            for (o, v) in row.iter_mut().zip(z) {
+                *o = v;
             }
         }
-        out
+        Ok(out)
     }
 
     /// Predicted classes (highest probability; ties to the lowest class).
-    pub fn predict(&self, data: &Blobs) -> Vec<usize> {
-        let p = self.design(&data.x).dot(&self.w);
-        p.rows()
+    ///
+    /// # Errors
+    /// Data with the wrong number of features.
+    pub fn predict(&self, data: &Blobs) -> Result<Vec<usize>> {
+        let p = self.design(&data.x)?.dot(&self.w);
+        Ok(p.rows()
             .into_iter()
             .map(|r| {
                 let mut best = 0;
@@ -524,15 +554,15 @@ impl Logistic {
                 }
                 best
             })
-            .collect()
+            .collect())
     }
 
     /// Accuracy on `data`.
     ///
     /// # Errors
-    /// Empty data.
+    /// Empty data, or data with the wrong number of features.
     pub fn accuracy(&self, data: &Blobs) -> Result<f64> {
-        accuracy(&self.predict(data), &data.y)
+        accuracy(&self.predict(data)?, &data.y)
     }
 }
 

@@ -45,7 +45,7 @@ pub use encode::{
     DeltaEncoder, LatencyEncoder, RateEncoder, RateModel, SpikeMatrix, MAX_POISSON_PER_STEP,
 };
 pub use error::{Result, SnnError, MAX_BYTES, MAX_MAGNITUDE};
-pub use learn::{Classifier, Encoding, History, Logistic, TrainConfig};
+pub use learn::{Classifier, Encoding, History, Logistic, Response, Standardizer, TrainConfig};
 pub use neuron::{
     Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams, Model,
     Reset,
