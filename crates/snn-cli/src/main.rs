@@ -167,6 +167,10 @@ enum Command {
         /// Learning rate.
         #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
         lr: f64,
+        /// Encoder neurons per ON/OFF input channel (spike encodings): more copies, less
+        /// rate-coding noise, more work.
+        #[arg(long, default_value_t = 4, allow_negative_numbers = true)]
+        copies: usize,
         /// Leak of the output neurons per step, V <- decay * V + I, in (0, 1].
         #[arg(long, default_value_t = 0.995, allow_negative_numbers = true)]
         decay: f64,
@@ -400,6 +404,7 @@ fn run(cli: Cli) -> Result<String, String> {
             encoding,
             epochs,
             lr,
+            copies,
             decay,
             steps,
         } => {
@@ -425,6 +430,7 @@ fn run(cli: Cli) -> Result<String, String> {
                 .reset(Reset::Subtract)
                 .build()
                 .map_err(e)?;
+            clf.copies = copies;
             let cfg = TrainConfig {
                 epochs,
                 lr,
@@ -450,6 +456,7 @@ fn run(cli: Cli) -> Result<String, String> {
                 "steps": steps,
                 "decay": decay,
                 "lr": lr,
+                "copies": copies,
                 "train_samples": train.len(),
                 "test_samples": test.len(),
                 "train_seconds": train_seconds,

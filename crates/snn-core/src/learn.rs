@@ -6,11 +6,12 @@
 //!
 //! `ΔW[c, j] = lr · (mean over samples of (y_j − p_j) · u_c  −  l2 · W[c, j])`
 //!
-//! where `u_c` is input channel `c`'s charge per step (the feature itself for
-//! [`Encoding::Current`], spikes per step for spike encodings), `y_j` is 1 for the true class
-//! and 0 otherwise, and `p = softmax(r)` over the output rates
-//! `r_j = (count_j + V_j / V_th) / steps`: spikes per step plus the fraction of the next spike
-//! the membrane already holds. The surrogate is the identity: the rule treats `∂r_j/∂I_j` as 1.
+//! where `u_c` is input `c`'s charge per step (the z-score itself for [`Encoding::Current`],
+//! ON minus OFF spikes per step times their charge for spike encodings, 1 for the bias),
+//! `y_j` is 1 for the true class and 0 otherwise, and `p = softmax(r)` over the output rates
+//! in charge per step, `r_j = (count_j · V_th + V_j) / steps`: each spike stands for a
+//! threshold's worth of charge, and the membrane holds the rest. The surrogate is the
+//! identity: the rule treats `∂r_j/∂I_j` as 1.
 //!
 //! Why this works: a non-leaky neuron (decay 1) with reset by subtraction conserves charge,
 //! `count · V_th + V_T = Σ_t I_t`, so `r_j` is exactly its mean input current and the rule is
@@ -32,6 +33,11 @@ use crate::readout::{accuracy, Confusion};
 /// Channel intensities below this stay silent under latency coding.
 const LATENCY_CUTOFF: f64 = 0.3;
 
+/// Threshold of the output neurons, in the units of their input current (weight × z-score
+/// per step). Well above the drive a trained readout gives, so an output neuron fires less
+/// than once per step and its spike count follows its input instead of saturating.
+pub const OUTPUT_THRESHOLD: f64 = 20.0;
+
 /// Standard deviations of a feature that drive an ON or OFF channel to full intensity.
 pub const Z_SPAN: f64 = 3.0;
 
@@ -44,11 +50,12 @@ pub enum Encoding {
     Current,
     /// Bernoulli rate coding of ON/OFF channels, like the retina's: standardised feature `z`
     /// drives an ON channel of intensity `min(max(z, 0) / 3, 1)` and an OFF channel of
-    /// intensity `min(max(−z, 0) / 3, 1)` ([`Z_SPAN`] = 3 standard deviations), plus a bias
-    /// channel of intensity 1/3. A channel of intensity `x` fires with probability
-    /// `x · p_max` per step (`p_max` = [`Classifier::p_max`]) and each spike carries charge
-    /// `3 / p_max`, so the mean input equals the current encoding's `z` within 3 standard
-    /// deviations. The spikes add noise: fewer steps, more noise.
+    /// intensity `min(max(−z, 0) / 3, 1)` ([`Z_SPAN`] = 3 standard deviations). A channel of
+    /// intensity `x` fires with probability `x · p_max` per step
+    /// (`p_max` = [`Classifier::p_max`]) and each spike carries charge `3 / p_max`; the OFF
+    /// channel's synapse has the ON channel's weight negated (push-pull), so the mean input is
+    /// the current encoding's `z` within 3 standard deviations. The bias stays a constant
+    /// current. The spikes add noise: fewer steps, more noise.
     Rate,
     /// Latency coding of the same ON/OFF channels: each channel of intensity at least 0.3
     /// fires once, earlier for larger intensity, carrying a tenth of the charge a channel of
@@ -170,7 +177,8 @@ pub struct History {
 /// What one sample does to the output layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    /// Each input channel's charge per step, `u_c`.
+    /// Each input's charge per step, `u_c`, one per row of [`Classifier::w`]: for spike
+    /// encodings a feature's ON minus OFF channel.
     pub input: Vec<f64>,
     /// Output spike counts, one per class.
     pub counts: Vec<u32>,
@@ -191,12 +199,13 @@ impl Response {
         }
         best
     }
-    /// Output rates `r_j = (count_j + V_j / v_th) / steps`.
+    /// Output rates in charge per step, `r_j = (count_j · v_th + V_j) / steps`: each spike
+    /// stands for the threshold's worth of charge, and the membrane holds the rest.
     pub fn rates(&self, v_th: f64, steps: usize) -> Vec<f64> {
         self.counts
             .iter()
             .zip(&self.v)
-            .map(|(&c, &v)| (f64::from(c) + v / v_th) / steps as f64)
+            .map(|(&c, &v)| (f64::from(c) * v_th + v) / steps as f64)
             .collect()
     }
 }
@@ -204,7 +213,9 @@ impl Response {
 /// One LIF output neuron per class reading the (encoded) features through `w`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Classifier {
-    /// Weights, shape `(channels, classes)`; the last channel is the bias.
+    /// Weights, shape `(features + 1, classes)`; the last row is the bias. Under spike
+    /// encodings a feature's ON channel connects with its row and its OFF channel with the
+    /// negated row (push-pull), so every encoding learns the same kind of weights.
     pub w: Array2<f64>,
     /// Feature standardisation, fitted on the training split.
     pub standardizer: Standardizer,
@@ -216,11 +227,15 @@ pub struct Classifier {
     pub encoding: Encoding,
     /// Largest spike probability per step of an input channel (rate encoding), in (0, 1].
     pub p_max: f64,
+    /// Encoder neurons per ON/OFF channel (spike encodings, >= 1): independent copies whose
+    /// spikes share the channel's charge, so rate-coding noise falls as `1/√copies`.
+    pub copies: usize,
 }
 
 impl Classifier {
     /// An untrained classifier (all weights 0) for `train`'s features and classes: output
-    /// neurons with decay 0.995, threshold 1 and reset by subtraction; `p_max` 0.5.
+    /// neurons with decay 0.995, threshold [`OUTPUT_THRESHOLD`] and reset by subtraction;
+    /// `p_max` 0.5, 4 encoder copies per ON/OFF channel.
     ///
     /// # Errors
     /// Empty or non-finite data, fewer than two classes, or zero steps.
@@ -235,22 +250,19 @@ impl Classifier {
         }
         let standardizer = Standardizer::fit(train.x.view())?;
         let features = train.x.ncols();
-        let channels = match encoding {
-            Encoding::Current => features + 1,
-            Encoding::Rate | Encoding::Latency => 2 * features + 1,
-        };
         let neuron = DiscreteParams::builder()
             .decay(0.995)
-            .threshold(1.0)
+            .threshold(OUTPUT_THRESHOLD)
             .reset(Reset::Subtract)
             .build()?;
         Ok(Self {
-            w: Array2::zeros((channels, train.n_classes)),
+            w: Array2::zeros((features + 1, train.n_classes)),
             standardizer,
             neuron,
             steps,
             encoding,
             p_max: 0.5,
+            copies: 4,
         })
     }
 
@@ -267,8 +279,8 @@ impl Classifier {
 
     /// Channel values for one sample: `[z_1, .., z_F, 1]` (standardised features and a bias)
     /// for [`Encoding::Current`]; ON/OFF intensities in [0, 1],
-    /// `[on(z_1), off(z_1), .., on(z_F), off(z_F), 1/3]`, for the spike encodings (see
-    /// [`Encoding::Rate`]).
+    /// `[on(z_1), off(z_1), .., on(z_F), off(z_F)]`, for the spike encodings (see
+    /// [`Encoding::Rate`]; their bias is a constant current).
     ///
     /// # Errors
     /// A sample with the wrong number of features, or a non-finite feature.
@@ -282,13 +294,13 @@ impl Classifier {
             Encoding::Rate | Encoding::Latency => z
                 .into_iter()
                 .flat_map(|z| [(z / Z_SPAN).clamp(0.0, 1.0), (-z / Z_SPAN).clamp(0.0, 1.0)])
-                .chain([1.0 / Z_SPAN])
                 .collect(),
         })
     }
 
     /// Runs one sample given its [`channels`](Self::channels) (spikes drawn with `rng`).
     fn respond(&self, channels: &[f64], rng: &mut impl Rng) -> Result<Response> {
+        nonzero("copies", self.copies)?;
         let mut pop = Population::<f64>::new(&self.neuron, self.classes())?;
         let record = Record::counts();
         let steps = self.steps as f64;
@@ -303,31 +315,56 @@ impl Classifier {
                 (channels.to_vec(), out)
             }
             Encoding::Rate | Encoding::Latency => {
-                // Each rate-coded spike carries Z_SPAN / p_max: a channel's mean input per
-                // step is then Z_SPAN times its intensity.
-                let unit = Z_SPAN / self.p_max;
-                let (spikes, charge) = if self.encoding == Encoding::Rate {
-                    let enc = RateEncoder::new(self.p_max * 1000.0, 1.0, RateModel::Bernoulli)?;
-                    (enc.encode(channels, self.steps, rng)?, unit)
+                // Each channel is `copies` independent encoder neurons. A rate-coded spike
+                // carries Z_SPAN / (p_max · copies), so a channel's mean input per step is
+                // Z_SPAN times its intensity whatever the number of copies.
+                let m = self.copies;
+                let unit = Z_SPAN / (self.p_max * m as f64);
+                let (intensities, charge) = if self.encoding == Encoding::Rate {
+                    (channels.to_vec(), unit)
                 } else {
                     // Weak channels stay silent (a far-off feature value says nothing), so
                     // which channels fire, and when, carries the sample; one spike brings the
                     // charge a rate-coded channel would bring over a tenth of the window.
-                    let gated: Vec<f64> = channels
+                    let gated = channels
                         .iter()
                         .map(|&v| if v >= LATENCY_CUTOFF { v } else { 0.0 })
                         .collect();
-                    let charge = unit * self.p_max * steps / 10.0;
-                    (
-                        LatencyEncoder::new(1.0)?.encode(&gated, self.steps, rng)?,
-                        charge,
-                    )
+                    (gated, unit * self.p_max * steps / 10.0)
                 };
-                let current = spikes.current(self.w.view())? * charge;
-                let input = spikes
-                    .channel_counts()
+                let copied: Vec<f64> = intensities
                     .iter()
-                    .map(|&c| f64::from(c) * charge / steps)
+                    .flat_map(|&v| std::iter::repeat_n(v, m))
+                    .collect();
+                let spikes = if self.encoding == Encoding::Rate {
+                    RateEncoder::new(self.p_max * 1000.0, 1.0, RateModel::Bernoulli)?
+                        .encode(&copied, self.steps, rng)?
+                } else {
+                    LatencyEncoder::new(1.0)?.encode(&copied, self.steps, rng)?
+                };
+                // Push-pull synapses: an OFF channel connects with the negated weight of its
+                // ON channel, so the drive stays linear in z. The bias is a constant current,
+                // not spikes: `I_j(t) = Σ_f W[f, j] (on_f(t) − off_f(t)) · charge + W[bias, j]`.
+                let features = self.w.nrows() - 1;
+                let w_spikes = Array2::from_shape_fn((copied.len(), self.classes()), |(k, j)| {
+                    let c = k / m;
+                    let w = self.w[[c / 2, j]];
+                    if c % 2 == 0 {
+                        w
+                    } else {
+                        -w
+                    }
+                });
+                let mut current = spikes.current(w_spikes.view())? * charge;
+                current += &self.w.row(features);
+                let counts = spikes.channel_counts();
+                let per_step = |c: usize| {
+                    let total: u32 = counts[c * m..(c + 1) * m].iter().sum();
+                    f64::from(total) * charge / steps
+                };
+                let input = (0..features)
+                    .map(|f| per_step(2 * f) - per_step(2 * f + 1))
+                    .chain([1.0])
                     .collect();
                 (
                     input,

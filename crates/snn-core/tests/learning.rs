@@ -95,9 +95,10 @@ fn a_non_leaky_readout_is_exactly_logistic_regression() {
     for (seed, centers, std) in [(1, 2, 1.0), (7, 3, 2.0), (40, 3, 2.0)] {
         let (train, test) = split(seed, centers, std, 300);
         let mut clf = Classifier::new(&train, 50, Encoding::Current).unwrap();
+        // Any threshold: rates are in charge per step.
         clf.neuron = DiscreteParams::builder()
             .decay(1.0)
-            .threshold(1.0)
+            .threshold(if centers == 2 { 1.0 } else { 20.0 })
             .reset(Reset::Subtract)
             .build()
             .unwrap();
@@ -158,6 +159,9 @@ fn ties_in_count_go_to_the_higher_membrane_then_the_lower_class() {
     assert_eq!(r(vec![0, 0], vec![-0.3, -0.1]).class(), 1);
     let rates = r(vec![10, 0], vec![0.5, -2.0]).rates(1.0, 100);
     assert_eq!(rates, vec![0.105, -0.02]);
+    // In charge per step: a spike stands for the threshold's worth.
+    let rates = r(vec![3, 0], vec![5.0, -2.0]).rates(20.0, 10);
+    assert_eq!(rates, vec![6.5, -0.2]);
 }
 
 #[test]
@@ -199,6 +203,10 @@ fn bad_inputs_are_refused_and_weights_kept() {
     assert!(e.to_string().contains("feature"), "{e}");
     assert_eq!(clf.w, w);
     assert!(clf.counts(&[1.0, 2.0, 3.0], &mut rng(0)).is_err());
+    let mut no_copies = clf.clone();
+    no_copies.copies = 0;
+    let e = no_copies.counts(&[1.0, 2.0], &mut rng(0)).unwrap_err();
+    assert!(e.to_string().contains("copies"), "{e}");
     assert!(matches!(
         Classifier::new(&train, 0, Encoding::Rate),
         Err(SnnError::Zero { .. })
