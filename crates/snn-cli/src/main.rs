@@ -443,11 +443,12 @@ fn run(cli: Cli) -> Result<String, String> {
             let mut eval = snn_core::rng(seed ^ 0xe7a1);
             let snn_train = clf.accuracy(&train, &mut eval).map_err(e)?;
             let snn_test = clf.accuracy(&test, &mut eval).map_err(e)?;
-            let base = Logistic::fit(&train).map_err(e)?;
+            // The baseline gets the same training budget: epochs, learning rate and L2.
+            let base = Logistic::fit_with(&train, &cfg).map_err(e)?;
             Ok(json!({
                 "snn": { "train_accuracy": snn_train, "test_accuracy": snn_test },
                 "baseline": {
-                    "model": "logistic regression",
+                    "model": "logistic regression, full-batch gradient descent with the same epochs, lr and L2",
                     "train_accuracy": base.accuracy(&train).map_err(e)?,
                     "test_accuracy": base.accuracy(&test).map_err(e)?,
                 },

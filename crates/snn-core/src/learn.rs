@@ -163,6 +163,22 @@ impl Default for TrainConfig {
     }
 }
 
+impl TrainConfig {
+    fn validate(&self) -> Result<()> {
+        positive("lr", "", self.lr)?;
+        nonzero("epochs", self.epochs)?;
+        finite("l2", self.l2)?;
+        if self.l2 < 0.0 {
+            return Err(SnnError::OutOfRange {
+                name: "l2",
+                range: "[0, inf)",
+                value: self.l2,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Per-epoch record of a training run.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct History {
@@ -447,16 +463,7 @@ impl Classifier {
         test: Option<&Blobs>,
         cfg: &TrainConfig,
     ) -> Result<History> {
-        positive("lr", "", cfg.lr)?;
-        nonzero("epochs", cfg.epochs)?;
-        finite("l2", cfg.l2)?;
-        if cfg.l2 < 0.0 {
-            return Err(SnnError::OutOfRange {
-                name: "l2",
-                range: "[0, inf)",
-                value: cfg.l2,
-            });
-        }
+        cfg.validate()?;
         if train.is_empty() {
             return Err(SnnError::Empty { name: "train" });
         }
@@ -535,15 +542,25 @@ pub struct Logistic {
 
 impl Logistic {
     /// Fits on `train` with 500 gradient steps of size 0.5 and a small L2 penalty (1e-4),
-    /// from zero weights: the same settings as [`TrainConfig::default`].
+    /// from zero weights: the settings of [`TrainConfig::default`].
     ///
     /// # Errors
     /// Empty or non-finite data.
     pub fn fit(train: &Blobs) -> Result<Self> {
+        Self::fit_with(train, &TrainConfig::default())
+    }
+
+    /// Fits on `train` with `cfg.epochs` full-batch gradient steps of size `cfg.lr` and L2
+    /// penalty `cfg.l2`, from zero weights: the same budget a [`Classifier`] trained with
+    /// `cfg` gets (the seed is not used; this is deterministic).
+    ///
+    /// # Errors
+    /// Empty or non-finite data, or bad hyper-parameters (as [`Classifier::fit`]).
+    pub fn fit_with(train: &Blobs, cfg: &TrainConfig) -> Result<Self> {
         if train.is_empty() {
             return Err(SnnError::Empty { name: "train" });
         }
-        let cfg = TrainConfig::default();
+        cfg.validate()?;
         let k = train.n_classes.max(2);
         let n = train.len() as f64;
         let mut model = Self {

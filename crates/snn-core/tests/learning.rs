@@ -102,8 +102,14 @@ fn a_non_leaky_readout_is_exactly_logistic_regression() {
             .reset(Reset::Subtract)
             .build()
             .unwrap();
-        clf.fit(&train, None, &TrainConfig::default()).unwrap();
-        let base = Logistic::fit(&train).unwrap();
+        // Any budget, as long as both get the same one.
+        let cfg = TrainConfig {
+            epochs: if centers == 2 { 500 } else { 120 },
+            lr: if centers == 2 { 0.5 } else { 1.5 },
+            ..TrainConfig::default()
+        };
+        clf.fit(&train, None, &cfg).unwrap();
+        let base = Logistic::fit_with(&train, &cfg).unwrap();
         let gap = (&clf.w - &base.w)
             .mapv(f64::abs)
             .fold(0.0f64, |a, &b| a.max(b));
@@ -202,6 +208,15 @@ fn bad_inputs_are_refused_and_weights_kept() {
         .unwrap_err();
     assert!(e.to_string().contains("feature"), "{e}");
     assert_eq!(clf.w, w);
+    let e = Logistic::fit_with(
+        &train,
+        &TrainConfig {
+            epochs: 0,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("epochs"), "{e}");
     assert!(clf.counts(&[1.0, 2.0, 3.0], &mut rng(0)).is_err());
     let mut no_copies = clf.clone();
     no_copies.copies = 0;
