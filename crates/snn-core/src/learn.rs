@@ -52,10 +52,11 @@ pub enum Encoding {
     /// drives an ON channel of intensity `min(max(z, 0) / 3, 1)` and an OFF channel of
     /// intensity `min(max(−z, 0) / 3, 1)` ([`Z_SPAN`] = 3 standard deviations). A channel of
     /// intensity `x` fires with probability `x · p_max` per step
-    /// (`p_max` = [`Classifier::p_max`]) and each spike carries charge `3 / p_max`; the OFF
-    /// channel's synapse has the ON channel's weight negated (push-pull), so the mean input is
-    /// the current encoding's `z` within 3 standard deviations. The bias stays a constant
-    /// current. The spikes add noise: fewer steps, more noise.
+    /// (`p_max` = [`Classifier::p_max`]). Each channel is [`Classifier::copies`] independent
+    /// encoder neurons whose spikes carry charge `3 / (p_max · copies)`; the OFF channel's
+    /// synapse has the ON channel's weight negated (push-pull), so the mean input is the
+    /// current encoding's `z` within 3 standard deviations. The bias stays a constant
+    /// current. The spikes add noise: fewer steps or copies, more noise.
     Rate,
     /// Latency coding of the same ON/OFF channels: each channel of intensity at least 0.3
     /// fires once, earlier for larger intensity, carrying a tenth of the charge a channel of
