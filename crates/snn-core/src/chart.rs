@@ -807,6 +807,48 @@ pub fn decision_map(
         });
     }
     check_finite("values", values.iter().copied())?;
+    let (lo, hi) = min_max(values.iter().copied());
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, lo + 0.5)
+    };
+    let colour = |i: usize| viridis((values[i] - lo) / (hi - lo));
+    map_on_grid(grid, data, title, &colour, Some((lo, hi, value_label)))
+}
+
+/// Class map: every grid cell (one class per cell, `y` outer as in [`Grid::points`]) filled
+/// with a pale tint of its class's colour, and the data drawn on top in the full class
+/// colours, so a marker sitting on a tint of another colour is a misclassified point.
+///
+/// # Errors
+/// A `classes` length that does not match the grid, or bad data.
+pub fn class_map(grid: &Grid, classes: &[usize], data: &Blobs, title: &str) -> Result<Chart> {
+    if classes.len() != grid.len() {
+        return Err(SnnError::LengthMismatch {
+            name: "classes",
+            expected: grid.len(),
+            got: classes.len(),
+        });
+    }
+    // 40% of the class colour over white.
+    let tint = |c: u8| (255.0 - 0.4 * (255.0 - f64::from(c))).round() as u8;
+    let colour = |i: usize| {
+        let RGBColor(r, g, b) = class_color(classes[i]);
+        RGBColor(tint(r), tint(g), tint(b))
+    };
+    map_on_grid(grid, data, title, &colour, None)
+}
+
+/// The shared body of [`decision_map`] and [`class_map`]: grid cells coloured by
+/// `cell_colour(index)`, the data on top, and a colour bar `(lo, hi, label)` when given.
+fn map_on_grid(
+    grid: &Grid,
+    data: &Blobs,
+    title: &str,
+    cell_colour: &dyn Fn(usize) -> RGBColor,
+    bar: Option<(f64, f64, &str)>,
+) -> Result<Chart> {
     check_finite("data", data.x.iter().copied())?;
     if data.x.ncols() < 2 && !data.is_empty() {
         return Err(SnnError::TooFew {
@@ -815,18 +857,14 @@ pub fn decision_map(
             got: data.x.ncols(),
         });
     }
-    let (lo, hi) = min_max(values.iter().copied());
-    let (lo, hi) = if hi > lo {
-        (lo, hi)
-    } else {
-        (lo - 0.5, lo + 0.5)
-    };
-    let norm = |v: f64| (v - lo) / (hi - lo);
     let [l, r, b, t] = grid.bounds;
     let (nx, ny) = (grid.xs.len(), grid.ys.len());
     let (cw, ch) = ((r - l) / nx as f64, (t - b) / ny as f64);
     Chart::draw(title, (WIDTH, 560), |area| {
-        let (main, bar) = area.split_horizontally(WIDTH - 110);
+        let (main, bar_area) = match bar {
+            Some(_) => area.split_horizontally(WIDTH - 110),
+            None => area.split_horizontally(WIDTH),
+        };
         let mut chart = ChartBuilder::on(&main)
             .margin(12)
             .x_label_area_size(45)
@@ -845,10 +883,9 @@ pub fn decision_map(
         chart
             .draw_series(grid.ys.iter().enumerate().flat_map(|(iy, &y)| {
                 grid.xs.iter().enumerate().map(move |(ix, &x)| {
-                    let v = values[iy * nx + ix];
                     Rectangle::new(
                         [(x - cw / 2.0, y - ch / 2.0), (x + cw / 2.0, y + ch / 2.0)],
-                        viridis(norm(v)).filled(),
+                        cell_colour(iy * nx + ix).filled(),
                     )
                 })
             }))
@@ -879,8 +916,11 @@ pub fn decision_map(
             let pts = data.x.rows().into_iter().map(|r| (r[0], r[1]));
             legend(&mut chart, emptiest_corner(pts, grid.bounds))?;
         }
+        let Some((lo, hi, value_label)) = bar else {
+            return Ok(());
+        };
         // The colour bar: a column of 64 swatches spanning the value range, with ticks.
-        let mut cb = ChartBuilder::on(&bar)
+        let mut cb = ChartBuilder::on(&bar_area)
             .margin_top(12)
             .margin_bottom(57)
             .margin_right(10)

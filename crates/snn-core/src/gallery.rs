@@ -190,5 +190,15 @@ pub fn all() -> Result<Vec<(&'static str, Chart)>> {
         "confusion",
         chart::confusion(&c, "Held-out confusion matrix")?,
     ));
+    let grid = Grid::over(hard.x.view(), 70, 70, 1.0)?;
+    out.push((
+        "class-map",
+        chart::class_map(
+            &grid,
+            &clf.class_map(&grid, &mut rng(6))?,
+            &hard,
+            "Learned decision map (3 blobs, std 2)",
+        )?,
+    ));
     Ok(out)
 }

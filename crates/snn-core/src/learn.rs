@@ -440,13 +440,13 @@ impl Classifier {
         Confusion::new(&self.predict(data, rng)?, &data.y, self.classes())
     }
 
-    /// The predicted class at every cell of `grid`, as `f64` for [`crate::chart::decision_map`].
+    /// The predicted class at every cell of `grid`, for [`crate::chart::class_map`].
     ///
     /// # Errors
     /// A classifier that is not two-dimensional.
-    pub fn class_map(&self, grid: &Grid, rng: &mut impl Rng) -> Result<Vec<f64>> {
+    pub fn class_map(&self, grid: &Grid, rng: &mut impl Rng) -> Result<Vec<usize>> {
         grid.points()
-            .map(|p| Ok(self.response(&p, rng)?.class() as f64))
+            .map(|p| Ok(self.response(&p, rng)?.class()))
             .collect()
     }
 

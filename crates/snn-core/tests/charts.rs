@@ -213,6 +213,40 @@ fn decision_map_has_grid_cells_and_colour_bar() {
 }
 
 #[test]
+fn class_map_tints_each_cell_with_its_class_colour() {
+    let data = BlobsConfig::original().generate().unwrap();
+    let grid = Grid::over(data.x.view(), 12, 10, 1.0).unwrap();
+    // Left half class 0, right half class 1.
+    let classes: Vec<usize> = (0..grid.len()).map(|i| usize::from(i % 12 >= 6)).collect();
+    let svg = chart::class_map(&grid, &classes, &data, "Learned map")
+        .unwrap()
+        .svg()
+        .to_string();
+    assert!(has_text(&svg, "Learned map") && has_text(&svg, "Class 0"));
+    let fills: Vec<String> = doc(&svg)
+        .descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .filter_map(|n| n.attribute("fill").map(String::from))
+        .collect();
+    // A tint is 40% of the class colour over white.
+    let tint = |k: usize| {
+        let c = PALETTE[k];
+        let t = |v: u8| (255.0 - 0.4 * (255.0 - f64::from(v))).round() as u8;
+        format!("#{:02X}{:02X}{:02X}", t(c.0), t(c.1), t(c.2))
+    };
+    for k in 0..2 {
+        let n = fills.iter().filter(|f| **f == tint(k)).count();
+        assert_eq!(n, 60, "class {k}: 60 of the 120 cells");
+    }
+    // No colour bar: no viridis swatches.
+    assert!(!svg.contains("Predicted class"));
+    assert!(matches!(
+        chart::class_map(&grid, &classes[..5], &data, "t"),
+        Err(SnnError::LengthMismatch { .. })
+    ));
+}
+
+#[test]
 fn fi_encoding_training_and_confusion_charts() {
     let c = chart::fi_curve(
         &[1.0, 2.0, 3.0],
