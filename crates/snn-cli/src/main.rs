@@ -236,6 +236,8 @@ fn flag_of(name: &str) -> &str {
         "cluster_std" => "--cluster-std",
         "epochs" => "--epochs",
         "classes" => "--centers",
+        "lr" => "--lr",
+        "copies" => "--copies",
         _ => "",
     }
 }

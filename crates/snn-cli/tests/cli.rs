@@ -376,4 +376,25 @@ fn classify_reports_snn_and_baseline() {
     let (code, _, err) = snn(&["classify", "--centers", "1"]);
     assert_ne!(code, 0);
     assert!(err.contains("centers") || err.contains("classes"), "{err}");
+    for (flag, value) in [("--lr", "-1"), ("--copies", "0"), ("--decay", "1.5")] {
+        let (code, _, err) = snn(&["classify", flag, value]);
+        assert_ne!(code, 0);
+        assert!(err.starts_with(&format!("error: {flag}:")), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+    // Rate-coded spikes with their own settings, and the baseline on the same budget.
+    let r = ok_json(&[
+        "classify",
+        "--encoding",
+        "rate",
+        "--copies",
+        "2",
+        "--epochs",
+        "40",
+        "--seed",
+        "5",
+    ]);
+    assert_eq!(r["encoding"], "rate");
+    assert_eq!(r["copies"], 2);
+    assert!(r["snn"]["test_accuracy"].as_f64().unwrap() > 0.9, "{r}");
 }
