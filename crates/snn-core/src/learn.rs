@@ -315,8 +315,36 @@ impl Classifier {
         })
     }
 
-    /// Runs one sample given its [`channels`](Self::channels) (spikes drawn with `rng`).
-    fn respond(&self, channels: &[f64], rng: &mut impl Rng) -> Result<Response> {
+    /// The synapses from the encoder neurons of the spike encodings, shape
+    /// `(2 · features · copies, classes)`, built once per weight matrix rather than per
+    /// sample. Push-pull: an OFF channel connects with the negated weight of its ON channel,
+    /// so the drive stays linear in z. Empty for [`Encoding::Current`].
+    fn spike_weights(&self) -> Result<Array2<f64>> {
+        let m = nonzero("copies", self.copies)?;
+        let features = self.w.nrows() - 1;
+        let rows = match self.encoding {
+            Encoding::Current => 0,
+            Encoding::Rate | Encoding::Latency => 2 * features * m,
+        };
+        Ok(Array2::from_shape_fn((rows, self.classes()), |(k, j)| {
+            let c = k / m;
+            let w = self.w[[c / 2, j]];
+            if c % 2 == 0 {
+                w
+            } else {
+                -w
+            }
+        }))
+    }
+
+    /// Runs one sample given its [`channels`](Self::channels) and
+    /// [`spike_weights`](Self::spike_weights) (spikes drawn with `rng`).
+    fn respond(
+        &self,
+        channels: &[f64],
+        w_spikes: &Array2<f64>,
+        rng: &mut impl Rng,
+    ) -> Result<Response> {
         nonzero("copies", self.copies)?;
         let mut pop = Population::<f64>::new(&self.neuron, self.classes())?;
         let record = Record::counts();
@@ -359,19 +387,9 @@ impl Classifier {
                 } else {
                     LatencyEncoder::new(1.0)?.encode(&copied, self.steps, rng)?
                 };
-                // Push-pull synapses: an OFF channel connects with the negated weight of its
-                // ON channel, so the drive stays linear in z. The bias is a constant current,
-                // not spikes: `I_j(t) = Σ_f W[f, j] (on_f(t) − off_f(t)) · charge + W[bias, j]`.
+                // The bias is a constant current, not spikes:
+                // `I_j(t) = Σ_f W[f, j] (on_f(t) − off_f(t)) · charge + W[bias, j]`.
                 let features = self.w.nrows() - 1;
-                let w_spikes = Array2::from_shape_fn((copied.len(), self.classes()), |(k, j)| {
-                    let c = k / m;
-                    let w = self.w[[c / 2, j]];
-                    if c % 2 == 0 {
-                        w
-                    } else {
-                        -w
-                    }
-                });
                 let mut current = spikes.current(w_spikes.view())? * charge;
                 current += &self.w.row(features);
                 let counts = spikes.channel_counts();
@@ -401,7 +419,19 @@ impl Classifier {
     /// # Errors
     /// A sample with the wrong number of features.
     pub fn response(&self, x: &[f64], rng: &mut impl Rng) -> Result<Response> {
-        self.respond(&self.channels(x)?, rng)
+        self.respond(&self.channels(x)?, &self.spike_weights()?, rng)
+    }
+
+    /// The predicted class of each point, with the synapses built once.
+    fn classes_of(
+        &self,
+        points: impl Iterator<Item = Vec<f64>>,
+        rng: &mut impl Rng,
+    ) -> Result<Vec<usize>> {
+        let w_spikes = self.spike_weights()?;
+        points
+            .map(|p| Ok(self.respond(&self.channels(&p)?, &w_spikes, rng)?.class()))
+            .collect()
     }
 
     /// Output spike counts for one sample.
@@ -417,11 +447,7 @@ impl Classifier {
     /// # Errors
     /// Data with the wrong number of features.
     pub fn predict(&self, data: &Blobs, rng: &mut impl Rng) -> Result<Vec<usize>> {
-        data.x
-            .rows()
-            .into_iter()
-            .map(|r| Ok(self.response(&r.to_vec(), rng)?.class()))
-            .collect()
+        self.classes_of(data.x.rows().into_iter().map(|r| r.to_vec()), rng)
     }
 
     /// Accuracy on `data`.
@@ -445,9 +471,7 @@ impl Classifier {
     /// # Errors
     /// A classifier that is not two-dimensional.
     pub fn class_map(&self, grid: &Grid, rng: &mut impl Rng) -> Result<Vec<usize>> {
-        grid.points()
-            .map(|p| Ok(self.response(&p, rng)?.class()))
-            .collect()
+        self.classes_of(grid.points().map(|p| p.to_vec()), rng)
     }
 
     /// Trains on `train` by full-batch gradient descent with the rule in the
@@ -495,8 +519,9 @@ impl Classifier {
         for _ in 0..cfg.epochs {
             grad.fill(0.0);
             let (mut loss, mut hits) = (0.0, 0usize);
+            let w_spikes = work.spike_weights()?;
             for (u, &truth) in inputs.iter().zip(&train.y) {
-                let resp = work.respond(u, &mut rng)?;
+                let resp = work.respond(u, &w_spikes, &mut rng)?;
                 hits += usize::from(resp.class() == truth);
                 let p = softmax_vec(&resp.rates(v_th, work.steps));
                 loss -= p[truth].max(f64::MIN_POSITIVE).ln();
