@@ -171,8 +171,7 @@ type Cart<'a, 'b> = ChartContext<
 >;
 
 /// Draws the points of one class with its colour and shape (circle, triangle, square,
-/// diamond, repeating), with a black edge when `edge` is set; labels the series for the
-/// legend when `label` is given.
+/// diamond, repeating), with a black edge when `edge` is set, hollow for held-out samples.
 fn class_points<'a, 'b: 'a>(
     chart: &mut Cart<'a, 'b>,
     pts: &[(f64, f64)],
@@ -180,7 +179,6 @@ fn class_points<'a, 'b: 'a>(
     size: i32,
     edge: bool,
     hollow: bool,
-    label: Option<String>,
 ) -> std::result::Result<(), String> {
     let c = class_color(k);
     let fill = if hollow {
@@ -196,7 +194,7 @@ fn class_points<'a, 'b: 'a>(
     let h = size + 1;
     let tri = vec![(0, -h), (h, h * 2 / 3), (-h, h * 2 / 3), (0, -h)];
     let dia = vec![(0, -h), (h, 0), (0, h), (-h, 0), (0, -h)];
-    let anno = match k % 4 {
+    match k % 4 {
         0 => chart.draw_series(pts.iter().map(|&p| {
             EmptyElement::at(p)
                 + Circle::new((0, 0), size, fill)
@@ -221,8 +219,118 @@ fn class_points<'a, 'b: 'a>(
         })),
     }
     .map_err(s)?;
-    if let Some(label) = label {
-        anno.label(label).legend(move |(x, y)| {
+    Ok(())
+}
+
+/// How a series looks in a legend: the same stroke, dash or marker as in the plot.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    /// A line of this colour and width: solid, dashed (8 on, 5 off) or dotted (2 on, 4 off),
+    /// the patterns the plots use.
+    Line(RGBColor, u32, Dash),
+    /// A vertical spike stroke.
+    Mark(RGBColor),
+    /// A filled dot.
+    Dot(RGBColor),
+    /// A class marker (colour and shape of class `k`), hollow for held-out samples.
+    Class(usize, bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dash {
+    Solid,
+    Dashed,
+    Dotted,
+}
+
+/// Height in pixels of a legend band with `rows` rows.
+fn legend_height(rows: usize) -> u32 {
+    if rows == 0 {
+        0
+    } else {
+        8 + 20 * rows as u32
+    }
+}
+
+/// Lays out legend entries left to right, wrapping at `width`; returns each entry's row and
+/// x offset, and the number of rows. Text is measured at about 7.6 px per character (14 px
+/// sans-serif), generous so neighbours never touch.
+fn legend_layout(entries: &[(String, Key)], width: i32) -> (Vec<(usize, i32)>, usize) {
+    let (mut row, mut x) = (0usize, 0i32);
+    let mut at = Vec::with_capacity(entries.len());
+    for (label, _) in entries {
+        let w = 30 + (label.chars().count() as f64 * 7.6).ceil() as i32 + 18;
+        if x > 0 && x + w > width {
+            row += 1;
+            x = 0;
+        }
+        at.push((row, x));
+        x += w;
+    }
+    (at, if entries.is_empty() { 0 } else { row + 1 })
+}
+
+/// Splits a legend band off the top of `area` and draws `entries` in it, outside the plot,
+/// so a legend never covers data; returns the area left for the plot.
+fn legend_band<'a>(
+    area: &DrawingArea<SVGBackend<'a>, Shift>,
+    entries: &[(String, Key)],
+) -> std::result::Result<DrawingArea<SVGBackend<'a>, Shift>, String> {
+    let (w, _) = area.dim_in_pixel();
+    let left = 70;
+    let (at, rows) = legend_layout(entries, w as i32 - left - 10);
+    if rows == 0 {
+        return Ok(area.clone());
+    }
+    let (band, rest) = area.split_vertically(legend_height(rows));
+    for ((label, key), &(row, x)) in entries.iter().zip(&at) {
+        let (x, y) = (left + x, 14 + 20 * row as i32);
+        draw_key(&band, *key, (x, y))?;
+        band.draw(&Text::new(
+            label.clone(),
+            (x + 30, y - 8),
+            (FONT, 14).into_font().color(&BLACK),
+        ))
+        .map_err(s)?;
+    }
+    Ok(rest)
+}
+
+/// The legend swatch of `key`, 24 px wide, centred vertically on `y`.
+fn draw_key(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    key: Key,
+    (x, y): (i32, i32),
+) -> std::result::Result<(), String> {
+    match key {
+        Key::Line(c, width, dash) => {
+            let (on, off) = match dash {
+                Dash::Solid => (24, 0),
+                Dash::Dashed => (8, 5),
+                Dash::Dotted => (2, 4),
+            };
+            let mut a = 0;
+            while a < 24 {
+                let b = (a + on).min(24);
+                area.draw(&PathElement::new(
+                    vec![(x + a, y), (x + b, y)],
+                    c.stroke_width(width),
+                ))
+                .map_err(s)?;
+                a = b + off;
+            }
+            Ok(())
+        }
+        Key::Mark(c) => area
+            .draw(&PathElement::new(
+                vec![(x + 12, y - 8), (x + 12, y + 8)],
+                c.stroke_width(3),
+            ))
+            .map_err(s),
+        Key::Dot(c) => area
+            .draw(&Circle::new((x + 12, y), 4, c.filled()))
+            .map_err(s),
+        Key::Class(k, hollow) => {
             let (h, sz) = (6, 5);
             let path: Vec<(i32, i32)> = match k % 4 {
                 0 => (0..=12)
@@ -238,31 +346,94 @@ fn class_points<'a, 'b: 'a>(
                 2 => vec![(-sz, -sz), (sz, -sz), (sz, sz), (-sz, sz), (-sz, -sz)],
                 _ => vec![(0, -h), (h, 0), (0, h), (-h, 0), (0, -h)],
             };
+            let c = class_color(k);
             let (inner, edge) = if hollow {
                 (WHITE.filled(), c.stroke_width(2))
             } else {
                 (c.filled(), BLACK.stroke_width(1))
             };
-            EmptyElement::at((x + 7, y))
-                + Polygon::new(path.clone(), inner)
-                + PathElement::new(path, edge)
-        });
+            area.draw(
+                &(EmptyElement::at((x + 12, y))
+                    + Polygon::new(path.clone(), inner)
+                    + PathElement::new(path, edge)),
+            )
+            .map_err(s)
+        }
     }
-    Ok(())
 }
 
-fn legend<'a, 'b: 'a>(
-    chart: &mut Cart<'a, 'b>,
-    pos: SeriesLabelPosition,
-) -> std::result::Result<(), String> {
-    chart
-        .configure_series_labels()
-        .position(pos)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 14))
-        .draw()
-        .map_err(s)
+/// A tick label on an axis of whole numbers (steps, counts): the integer, or nothing between
+/// integers.
+fn int_tick(x: f64) -> String {
+    let r = x.round();
+    if (x - r).abs() < 1e-6 {
+        format!("{r:.0}")
+    } else {
+        String::new()
+    }
+}
+
+/// A tick label with no more digits than it needs: `100` not `100.0`, `0.25`, `1e-5`.
+pub(crate) fn tick(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let a = x.abs();
+    if !(1e-3..1e6).contains(&a) {
+        return format!("{x:.0e}");
+    }
+    let mut out = format!("{x:.3}");
+    while out.ends_with('0') {
+        out.pop();
+    }
+    if out.ends_with('.') {
+        out.pop();
+    }
+    out
+}
+
+/// A number for a title or a printout, to about four significant digits: `0.4742`,
+/// `-53.71`, `2.5`, `1200`.
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let digits = (3 - x.abs().log10().floor() as i32).clamp(0, 6) as usize;
+    let mut out = format!("{x:.digits$}");
+    if out.contains('.') {
+        while out.ends_with('0') {
+            out.pop();
+        }
+        if out.ends_with('.') {
+            out.pop();
+        }
+    }
+    if out == "-0" {
+        out = "0".into();
+    }
+    out
+}
+
+/// The class entries of a legend for the classes present in `sets` (train, then held out).
+fn class_keys(sets: &[&Blobs], held_out: bool) -> Vec<(String, Key)> {
+    let mut keys = Vec::new();
+    for (set_i, b) in sets.iter().enumerate() {
+        for class in 0..b.n_classes {
+            if !b.y.contains(&class) {
+                continue;
+            }
+            let label = match (held_out, set_i) {
+                (false, _) => format!("Class {class}"),
+                (true, 0) => format!("Class {class} (train)"),
+                (true, _) => format!("Class {class} (held out)"),
+            };
+            keys.push((label, Key::Class(class, set_i == 1)));
+        }
+    }
+    keys
 }
 
 /// Scatter plot of labelled 2-D points coloured (and shaped) by class: the original's
@@ -289,9 +460,12 @@ pub fn blob_scatter(data: &Blobs, held_out: Option<&Blobs>) -> Result<Chart> {
     let (x0, x1) = padded_of(&sets, 0);
     let (y0, y1) = padded_of(&sets, 1);
     let k = sets.iter().map(|b| b.n_classes).max().unwrap_or(1);
-    Chart::draw("Synthetic 2D Blob Data", (WIDTH, 520), |area| {
-        let mut chart = ChartBuilder::on(area)
+    let keys = class_keys(&sets, held_out.is_some());
+    Chart::draw("Synthetic 2D Blob Data", (WIDTH, 540), |area| {
+        let area = legend_band(area, &keys)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(12)
+            .margin_right(24)
             .x_label_area_size(45)
             .y_label_area_size(55)
             .build_cartesian_2d(x0..x1, y0..y1)
@@ -300,6 +474,8 @@ pub fn blob_scatter(data: &Blobs, held_out: Option<&Blobs>) -> Result<Chart> {
             .configure_mesh()
             .x_desc("Feature 1 (a.u.)")
             .y_desc("Feature 2 (a.u.)")
+            .x_label_formatter(&|x| tick(*x))
+            .y_label_formatter(&|y| tick(*y))
             .axis_desc_style((FONT, 16))
             .label_style((FONT, 13))
             .light_line_style(WHITE.mix(0.0))
@@ -314,50 +490,13 @@ pub fn blob_scatter(data: &Blobs, held_out: Option<&Blobs>) -> Result<Chart> {
                         .filter(|(_, &y)| y == class)
                         .map(|(r, _)| (r[0], r[1]))
                         .collect();
-                if pts.is_empty() {
-                    continue;
+                if !pts.is_empty() {
+                    class_points(&mut chart, &pts, class, 4, true, set_i == 1)?;
                 }
-                let label = if set_i == 0 {
-                    format!(
-                        "Class {class}{}",
-                        if held_out.is_some() { " (train)" } else { "" }
-                    )
-                } else {
-                    format!("Class {class} (held out)")
-                };
-                class_points(&mut chart, &pts, class, 4, true, set_i == 1, Some(label))?;
             }
         }
-        let all = sets
-            .iter()
-            .flat_map(|b| b.x.rows().into_iter().map(|r| (r[0], r[1])));
-        legend(&mut chart, emptiest_corner(all, [x0, x1, y0, y1]))
+        Ok(())
     })
-}
-
-/// The legend corner with the fewest points under it (a box of 35% x 30% of the plot).
-fn emptiest_corner(
-    pts: impl Iterator<Item = (f64, f64)>,
-    [l, r, b, t]: [f64; 4],
-) -> SeriesLabelPosition {
-    let (w, h) = ((r - l) * 0.35, (t - b) * 0.3);
-    let mut n = [0usize; 4];
-    for (x, y) in pts {
-        let left = x < l + w;
-        let right = x > r - w;
-        let top = y > t - h;
-        let bottom = y < b + h;
-        n[0] += (top && right) as usize;
-        n[1] += (top && left) as usize;
-        n[2] += (bottom && right) as usize;
-        n[3] += (bottom && left) as usize;
-    }
-    match (0..4).min_by_key(|&i| n[i]).unwrap_or(0) {
-        0 => SeriesLabelPosition::UpperRight,
-        1 => SeriesLabelPosition::UpperLeft,
-        2 => SeriesLabelPosition::LowerRight,
-        _ => SeriesLabelPosition::LowerLeft,
-    }
 }
 
 fn padded_of(sets: &[&Blobs], col: usize) -> (f64, f64) {
@@ -375,9 +514,12 @@ pub fn spike_train(train: &[u8], title: &str) -> Result<Chart> {
         return Err(SnnError::Empty { name: "train" });
     }
     let n = train.len();
-    Chart::draw(title, (WIDTH, 200), |area| {
-        let mut chart = ChartBuilder::on(area)
+    let keys = [("spike".to_string(), Key::Mark(SPIKE_COLOR))];
+    Chart::draw(title, (WIDTH, 220), |area| {
+        let area = legend_band(area, &keys)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(12)
+            .margin_right(24)
             .x_label_area_size(45)
             .y_label_area_size(20)
             .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..1.0)
@@ -387,7 +529,7 @@ pub fn spike_train(train: &[u8], title: &str) -> Result<Chart> {
             .disable_mesh()
             .y_labels(0)
             .x_labels(n.min(20) + 1)
-            .x_label_formatter(&|x| format!("{:.0}", x))
+            .x_label_formatter(&|x| int_tick(*x))
             .x_desc("Time step")
             .axis_desc_style((FONT, 16))
             .label_style((FONT, 13))
@@ -406,12 +548,8 @@ pub fn spike_train(train: &[u8], title: &str) -> Result<Chart> {
                         )
                     }),
             )
-            .map_err(s)?
-            .label("spike")
-            .legend(|(x, y)| {
-                Rectangle::new([(x + 5, y - 6), (x + 8, y + 6)], SPIKE_COLOR.filled())
-            });
-        legend(&mut chart, SeriesLabelPosition::UpperRight)
+            .map_err(s)?;
+        Ok(())
     })
 }
 
@@ -656,46 +794,99 @@ fn membrane_f64(
         });
     }
     for tr in &result.traces {
-        check_finite("trace", tr.v.iter().map(|v| v.as_f64()))?;
-        check_finite("input", tr.input.iter().map(|v| v.as_f64()))?;
+        check_finite("trace", tr.v.iter().copied())?;
+        check_finite("input", tr.input.iter().copied())?;
+        check_finite("crossing", tr.crossings.iter().map(|c| c.1))?;
     }
     let dt = result.dt;
     let t_end = result.steps as f64 * dt;
-    let v_th = result.v_th.as_f64();
-    let v_reset = result.v_reset.as_f64();
+    let v_th = result.v_th;
+    let v_reset = result.v_reset;
     let (vlo, vhi) = min_max(
         result
             .traces
             .iter()
-            .flat_map(|t| t.v.iter().map(|v| v.as_f64()))
+            .flat_map(|t| t.v.iter().copied().chain(t.crossings.iter().map(|c| c.1)))
             .chain([v_th, v_reset]),
     );
     let (v0, v1) = padded(vlo, vhi, 0.12);
+    // Room above the highest value for the spike strokes.
+    let v1 = v1 + (vhi - vlo).max(1e-9) * 0.12;
     let (ilo, ihi) = min_max(
         result
             .traces
             .iter()
-            .flat_map(|t| t.input.iter().map(|v| v.as_f64()))
+            .flat_map(|t| t.input.iter().copied())
             .chain([0.0]),
     );
     let (i0, i1) = padded(ilo, ihi, 0.1);
-    let spike_marks: Vec<(usize, f64)> = result
+    // Each trace as a path: up to the value that crossed the threshold at the end of the
+    // spike's step, then straight down to the reset value recorded at the same time.
+    let paths: Vec<Vec<(f64, f64)>> = result
+        .traces
+        .iter()
+        .map(|tr| {
+            let mut crossings = tr.crossings.iter().peekable();
+            let mut pts = Vec::with_capacity(tr.v.len() + 2 * tr.crossings.len());
+            for (k, &v) in tr.v.iter().enumerate() {
+                let t = k as f64 * dt;
+                while let Some(&&(st, peak)) = crossings.peek() {
+                    if st as usize + 1 != k {
+                        break;
+                    }
+                    pts.push((t, peak));
+                    crossings.next();
+                }
+                pts.push((t, v));
+            }
+            pts
+        })
+        .collect();
+    let top_y = vhi + (v1 - vhi) * 0.8;
+    // Spike strokes from the value that crossed up to the top of the plot.
+    let strokes: Vec<(f64, f64)> = result
+        .traces
+        .iter()
+        .flat_map(|tr| {
+            tr.crossings
+                .iter()
+                .map(move |&(st, peak)| ((st as f64 + 1.0) * dt, peak))
+        })
+        .collect();
+    let mut keys: Vec<(String, Key)> = result
         .traces
         .iter()
         .enumerate()
-        .flat_map(|(c, tr)| {
-            result
-                .spikes
-                .iter()
-                .filter(move |&(j, _)| j as usize == tr.neuron)
-                .map(move |(_, st)| (c, (st as f64 + 1.0) * dt))
+        .map(|(c, tr)| {
+            let label = if result.traces.len() == 1 {
+                "V".to_string()
+            } else {
+                format!("V, neuron {}", tr.neuron)
+            };
+            (
+                label,
+                Key::Line(PALETTE[(c + 3) % PALETTE.len()], 2, Dash::Solid),
+            )
         })
         .collect();
-    let recorded_spikes = !result.spikes.is_empty() || result.counts.iter().all(|&c| c == 0);
-    Chart::draw(title, (WIDTH, 520), |area| {
-        let (top, bottom) = area.split_vertically(340);
+    keys.push((
+        format!("threshold {} {v_unit}", num(v_th)),
+        Key::Line(BLACK, 1, Dash::Dashed),
+    ));
+    keys.push((
+        format!("reset {} {v_unit}", num(v_reset)),
+        Key::Line(GREY, 2, Dash::Dotted),
+    ));
+    if !strokes.is_empty() {
+        keys.push(("spike".to_string(), Key::Mark(SPIKE_COLOR)));
+    }
+    Chart::draw(title, (WIDTH, 548), |area| {
+        let area = legend_band(area, &keys)?;
+        let (_, h) = area.dim_in_pixel();
+        let (top, bottom) = area.split_vertically(h as i32 - 170);
         let mut chart = ChartBuilder::on(&top)
             .margin(10)
+            .margin_right(24)
             .x_label_area_size(25)
             .y_label_area_size(65)
             .build_cartesian_2d(0.0..t_end, v0..v1)
@@ -704,6 +895,7 @@ fn membrane_f64(
             .configure_mesh()
             .y_desc(format!("V ({v_unit})"))
             .x_label_formatter(&|_| String::new())
+            .y_label_formatter(&|y| tick(*y))
             .axis_desc_style((FONT, 16))
             .label_style((FONT, 13))
             .light_line_style(WHITE.mix(0.0))
@@ -716,49 +908,29 @@ fn membrane_f64(
                 5,
                 BLACK.stroke_width(1),
             ))
-            .map_err(s)?
-            .label(format!("threshold {v_th} {v_unit}"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(1)));
+            .map_err(s)?;
         chart
             .draw_series(DashedLineSeries::new(
                 vec![(0.0, v_reset), (t_end, v_reset)],
                 2,
                 4,
-                GREY.stroke_width(1),
+                GREY.stroke_width(2),
             ))
-            .map_err(s)?
-            .label(format!("reset {v_reset} {v_unit}"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], GREY.stroke_width(1)));
-        for (c, tr) in result.traces.iter().enumerate() {
+            .map_err(s)?;
+        for (c, pts) in paths.iter().enumerate() {
             let color = PALETTE[(c + 3) % PALETTE.len()];
             chart
-                .draw_series(LineSeries::new(
-                    tr.v.iter()
-                        .enumerate()
-                        .map(|(k, v)| (k as f64 * dt, v.as_f64())),
-                    color.stroke_width(2),
-                ))
-                .map_err(s)?
-                .label(format!("V, neuron {}", tr.neuron))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
-                });
+                .draw_series(LineSeries::new(pts.iter().copied(), color.stroke_width(2)))
+                .map_err(s)?;
         }
-        let top_y = v_th + (v1 - v_th) * 0.6;
-        if recorded_spikes && !spike_marks.is_empty() {
-            chart
-                .draw_series(spike_marks.iter().map(|&(_, t)| {
-                    PathElement::new(vec![(t, v_th), (t, top_y)], SPIKE_COLOR.stroke_width(2))
-                }))
-                .map_err(s)?
-                .label("spike")
-                .legend(|(x, y)| {
-                    Rectangle::new([(x + 6, y - 6), (x + 8, y + 6)], SPIKE_COLOR.filled())
-                });
-        }
-        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        chart
+            .draw_series(strokes.iter().map(|&(t, peak)| {
+                PathElement::new(vec![(t, peak), (t, top_y)], SPIKE_COLOR.stroke_width(2))
+            }))
+            .map_err(s)?;
         let mut cur = ChartBuilder::on(&bottom)
             .margin(10)
+            .margin_right(24)
             .x_label_area_size(45)
             .y_label_area_size(65)
             .build_cartesian_2d(0.0..t_end, i0..i1)
@@ -767,6 +939,8 @@ fn membrane_f64(
             .x_desc(format!("Time ({time_unit})"))
             .y_desc(format!("I ({i_unit})"))
             .y_labels(4)
+            .x_label_formatter(&|x| tick(*x))
+            .y_label_formatter(&|y| tick(*y))
             .axis_desc_style((FONT, 16))
             .label_style((FONT, 13))
             .light_line_style(WHITE.mix(0.0))
@@ -775,10 +949,11 @@ fn membrane_f64(
         for (c, tr) in result.traces.iter().enumerate() {
             let color = PALETTE[(c + 3) % PALETTE.len()];
             // The current is constant over each step: draw it as a staircase.
-            let pts = tr.input.iter().enumerate().flat_map(|(k, i)| {
-                let i = i.as_f64();
-                [(k as f64 * dt, i), ((k + 1) as f64 * dt, i)]
-            });
+            let pts = tr
+                .input
+                .iter()
+                .enumerate()
+                .flat_map(|(k, &i)| [(k as f64 * dt, i), ((k + 1) as f64 * dt, i)]);
             cur.draw_series(LineSeries::new(pts, color.stroke_width(2)))
                 .map_err(s)?;
         }
@@ -808,13 +983,27 @@ pub fn decision_map(
     }
     check_finite("values", values.iter().copied())?;
     let (lo, hi) = min_max(values.iter().copied());
-    let (lo, hi) = if hi > lo {
+    // Whole numbers (spike counts) get a colour band per value and integer ticks.
+    let whole = values.iter().all(|v| v.fract() == 0.0);
+    let (lo, hi) = if hi > lo || whole {
         (lo, hi)
     } else {
         (lo - 0.5, lo + 0.5)
     };
-    let colour = |i: usize| viridis((values[i] - lo) / (hi - lo));
-    map_on_grid(grid, data, title, &colour, Some((lo, hi, value_label)))
+    let colour = |i: usize| {
+        viridis(if hi > lo {
+            (values[i] - lo) / (hi - lo)
+        } else {
+            0.5
+        })
+    };
+    map_on_grid(
+        grid,
+        data,
+        title,
+        &colour,
+        Some((lo, hi, value_label, whole)),
+    )
 }
 
 /// Class map: every grid cell (one class per cell, `y` outer as in [`Grid::points`]) filled
@@ -841,13 +1030,14 @@ pub fn class_map(grid: &Grid, classes: &[usize], data: &Blobs, title: &str) -> R
 }
 
 /// The shared body of [`decision_map`] and [`class_map`]: grid cells coloured by
-/// `cell_colour(index)`, the data on top, and a colour bar `(lo, hi, label)` when given.
+/// `cell_colour(index)`, the data on top, and a colour bar `(lo, hi, label, whole)` when
+/// given (`whole`: the values are counts, drawn one band per value with integer ticks).
 fn map_on_grid(
     grid: &Grid,
     data: &Blobs,
     title: &str,
     cell_colour: &dyn Fn(usize) -> RGBColor,
-    bar: Option<(f64, f64, &str)>,
+    bar: Option<(f64, f64, &str, bool)>,
 ) -> Result<Chart> {
     check_finite("data", data.x.iter().copied())?;
     if data.x.ncols() < 2 && !data.is_empty() {
@@ -860,13 +1050,16 @@ fn map_on_grid(
     let [l, r, b, t] = grid.bounds;
     let (nx, ny) = (grid.xs.len(), grid.ys.len());
     let (cw, ch) = ((r - l) / nx as f64, (t - b) / ny as f64);
-    Chart::draw(title, (WIDTH, 560), |area| {
+    let keys = class_keys(&[data], false);
+    Chart::draw(title, (WIDTH, 580), |area| {
+        let area = legend_band(area, &keys)?;
         let (main, bar_area) = match bar {
             Some(_) => area.split_horizontally(WIDTH - 110),
             None => area.split_horizontally(WIDTH),
         };
         let mut chart = ChartBuilder::on(&main)
             .margin(12)
+            .margin_right(20)
             .x_label_area_size(45)
             .y_label_area_size(55)
             .build_cartesian_2d(l..r, b..t)
@@ -876,6 +1069,8 @@ fn map_on_grid(
             .disable_mesh()
             .x_desc("Feature 1 (a.u.)")
             .y_desc("Feature 2 (a.u.)")
+            .x_label_formatter(&|x| tick(*x))
+            .y_label_formatter(&|y| tick(*y))
             .axis_desc_style((FONT, 16))
             .label_style((FONT, 13))
             .draw()
@@ -901,52 +1096,68 @@ fn map_on_grid(
                 .filter(|&(x, y)| x >= l && x <= r && y >= b && y <= t)
                 .collect();
             if !pts.is_empty() {
-                class_points(
-                    &mut chart,
-                    &pts,
-                    class,
-                    4,
-                    true,
-                    false,
-                    Some(format!("Class {class}")),
-                )?;
+                class_points(&mut chart, &pts, class, 4, true, false)?;
             }
         }
-        if data.n_classes > 0 {
-            let pts = data.x.rows().into_iter().map(|r| (r[0], r[1]));
-            legend(&mut chart, emptiest_corner(pts, grid.bounds))?;
-        }
-        let Some((lo, hi, value_label)) = bar else {
+        let Some((lo, hi, value_label, whole)) = bar else {
             return Ok(());
         };
-        // The colour bar: a column of 64 swatches spanning the value range, with ticks.
+        let (blo, bhi) = if whole {
+            (lo - 0.5, hi + 0.5)
+        } else {
+            (lo, hi)
+        };
+        let span = hi - lo;
         let mut cb = ChartBuilder::on(&bar_area)
             .margin_top(12)
             .margin_bottom(57)
             .margin_right(10)
             .y_label_area_size(0)
             .right_y_label_area_size(60)
-            .build_cartesian_2d(0.0..1.0, lo..hi)
+            .build_cartesian_2d(0.0..1.0, blo..bhi)
             .map_err(s)?;
+        let int_fmt = |y: &f64| int_tick(*y);
+        let real_fmt = |y: &f64| tick(*y);
+        let fmt: &dyn Fn(&f64) -> String = if whole { &int_fmt } else { &real_fmt };
         cb.configure_mesh()
             .disable_mesh()
             .disable_x_axis()
             .y_desc(value_label)
-            .y_labels(6)
+            .y_labels(if whole && span <= 12.0 {
+                2 * span as usize + 3
+            } else {
+                8
+            })
+            .y_label_formatter(fmt)
             .axis_desc_style((FONT, 16))
             .label_style((FONT, 13))
             .draw()
             .map_err(s)?;
-        let n = 64;
-        let step = (hi - lo) / n as f64;
-        cb.draw_series((0..n).map(|i| {
-            let y0 = lo + i as f64 * step;
-            Rectangle::new(
-                [(0.0, y0), (1.0, y0 + step)],
-                viridis((i as f64 + 0.5) / n as f64).filled(),
-            )
-        }))
-        .map_err(s)?;
+        let norm = |v: f64| {
+            if hi > lo {
+                (v - lo) / (hi - lo)
+            } else {
+                0.5
+            }
+        };
+        if whole && span <= 64.0 {
+            cb.draw_series((0..=span as usize).map(|i| {
+                let v = lo + i as f64;
+                Rectangle::new([(0.0, v - 0.5), (1.0, v + 0.5)], viridis(norm(v)).filled())
+            }))
+            .map_err(s)?;
+        } else {
+            let n = 64;
+            let step = (bhi - blo) / n as f64;
+            cb.draw_series((0..n).map(|i| {
+                let y0 = blo + i as f64 * step;
+                Rectangle::new(
+                    [(0.0, y0), (1.0, y0 + step)],
+                    viridis((i as f64 + 0.5) / n as f64).filled(),
+                )
+            }))
+            .map_err(s)?;
+        }
         Ok(())
     })
 }
@@ -994,9 +1205,19 @@ pub fn fi_curve(
             .chain([1.0]),
     );
     let (x0, x1) = padded(x0, x1, 0.03);
-    Chart::draw(title, (WIDTH, 460), |area| {
-        let mut chart = ChartBuilder::on(area)
+    let mut keys = Vec::new();
+    if !closed_form.is_empty() {
+        keys.push((
+            "closed form r(I)".to_string(),
+            Key::Line(BLACK, 2, Dash::Solid),
+        ));
+    }
+    keys.push(("simulated".to_string(), Key::Dot(SPIKE_COLOR)));
+    Chart::draw(title, (WIDTH, 480), |area| {
+        let area = legend_band(area, &keys)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(12)
+            .margin_right(24)
             .x_label_area_size(45)
             .y_label_area_size(60)
             .build_cartesian_2d(x0..x1, 0.0..y1 * 1.08)
@@ -1004,7 +1225,9 @@ pub fn fi_curve(
         chart
             .configure_mesh()
             .x_desc("Input current I (nA)")
-            .y_desc("Firing rate (Hz)")
+            .y_desc("Firing rate r (Hz)")
+            .x_label_formatter(&|x| tick(*x))
+            .y_label_formatter(&|y| tick(*y))
             .axis_desc_style((FONT, 16))
             .label_style((FONT, 13))
             .light_line_style(WHITE.mix(0.0))
@@ -1016,11 +1239,7 @@ pub fn fi_curve(
                     closed_form.iter().copied(),
                     BLACK.stroke_width(2),
                 ))
-                .map_err(s)?
-                .label("closed form 1/(t_ref + T)")
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(2))
-                });
+                .map_err(s)?;
         }
         chart
             .draw_series(
@@ -1029,21 +1248,24 @@ pub fn fi_curve(
                     .zip(simulated_hz)
                     .map(|(&i, &r)| Circle::new((i, r), 4, SPIKE_COLOR.filled())),
             )
-            .map_err(s)?
-            .label("simulated")
-            .legend(|(x, y)| Circle::new((x + 7, y), 4, SPIKE_COLOR.filled()));
-        legend(&mut chart, SeriesLabelPosition::UpperLeft)
+            .map_err(s)?;
+        Ok(())
     })
 }
 
-/// Encoding view: the input intensities of each channel (bars, left) and their spike trains
-/// under each named encoding (rasters, side by side). Every encoding must have as many steps
-/// as the first; channels may differ (delta coding doubles them into ON and OFF).
+/// Encoding view: the input intensity of each channel (bars, left, labelled with
+/// `labels`, for example "s0 x1" for sample 0's first feature) and their spike trains under
+/// each named encoding (rasters, side by side), channel 0 at the top. An encoding with twice
+/// as many channels as inputs is ON/OFF coded (delta coding: ON channels first, then OFF):
+/// its rows are labelled "ON …" and "OFF …" with a line between the halves. Every encoding
+/// must have as many steps as the first.
 ///
 /// # Errors
-/// No encodings, no inputs, non-finite inputs, or encodings of different lengths.
+/// No encodings, no inputs, labels that do not match the inputs, non-finite inputs, or
+/// encodings of different lengths.
 pub fn encoding_view(
     inputs: &[f64],
+    labels: &[&str],
     encodings: &[(&str, &SpikeMatrix)],
     title: &str,
 ) -> Result<Chart> {
@@ -1052,6 +1274,13 @@ pub fn encoding_view(
     }
     if encodings.is_empty() {
         return Err(SnnError::Empty { name: "encodings" });
+    }
+    if labels.len() != inputs.len() {
+        return Err(SnnError::LengthMismatch {
+            name: "labels",
+            expected: inputs.len(),
+            got: labels.len(),
+        });
     }
     check_finite("inputs", inputs.iter().copied())?;
     let steps = encodings[0].1.steps();
@@ -1066,7 +1295,29 @@ pub fn encoding_view(
     }
     let n_in = inputs.len();
     let (_, in_max) = min_max(inputs.iter().copied().chain([1.0]));
-    Chart::draw(title, (WIDTH, 380), |area| {
+    let rows = encodings
+        .iter()
+        .map(|(_, m)| m.channels())
+        .max()
+        .unwrap_or(n_in)
+        .max(n_in);
+    let height = (150 + 20 * rows as u32).clamp(380, 2400);
+    // Label of row `c` of a panel with `ch` channels.
+    let row_label = |c: usize, ch: usize| -> String {
+        if ch == 2 * n_in && c < ch {
+            let (side, i) = if c < n_in {
+                ("ON", c)
+            } else {
+                ("OFF", c - n_in)
+            };
+            format!("{side} {}", labels[i])
+        } else if ch == n_in && c < ch {
+            labels[c].to_string()
+        } else {
+            c.to_string()
+        }
+    };
+    Chart::draw(title, (WIDTH, height), |area| {
         let panels = encodings.len() + 1;
         let first_w = WIDTH as i32 / (panels as i32 + 1) + 20;
         let rest_w = (WIDTH as i32 - 16 - first_w) / encodings.len() as i32;
@@ -1075,28 +1326,36 @@ pub fn encoding_view(
             cuts.push(first_w + rest_w * p as i32);
         }
         let areas = area.split_by_breakpoints(cuts, Vec::<i32>::new());
+        let label_w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
         let mut bars = ChartBuilder::on(&areas[0])
             .caption("input", (FONT, 15))
             .margin(8)
+            .margin_right(16)
             .x_label_area_size(40)
-            .y_label_area_size(55)
+            .y_label_area_size(14 + 7 * label_w)
             .build_cartesian_2d(0.0..in_max * 1.05, -0.5..(n_in as f64 - 0.5))
             .map_err(s)?;
         bars.configure_mesh()
             .disable_mesh()
             .x_labels(3)
-            .y_labels(n_in.min(20))
-            .y_label_formatter(&|y| format!("ch {:.0}", y))
+            .y_labels(2 * n_in + 1)
+            .y_label_formatter(&|y| {
+                let i = y.round();
+                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n_in {
+                    row_label(n_in - 1 - i as usize, n_in)
+                } else {
+                    String::new()
+                }
+            })
+            .x_label_formatter(&|x| tick(*x))
             .x_desc("intensity")
             .axis_desc_style((FONT, 14))
             .label_style((FONT, 12))
             .draw()
             .map_err(s)?;
         bars.draw_series(inputs.iter().enumerate().map(|(c, &x)| {
-            Rectangle::new(
-                [(0.0, c as f64 - 0.35), (x, c as f64 + 0.35)],
-                GREY.filled(),
-            )
+            let y = (n_in - 1 - c) as f64;
+            Rectangle::new([(0.0, y - 0.35), (x, y + 0.35)], GREY.filled())
         }))
         .map_err(s)?;
         for (p, (name, m)) in encodings.iter().enumerate() {
@@ -1104,33 +1363,52 @@ pub fn encoding_view(
             let dt = m.dt;
             let t_end = steps as f64 * dt;
             let color = PALETTE[(p + 3) % PALETTE.len()];
+            let label_w = (0..ch)
+                .map(|c| row_label(c, ch).chars().count())
+                .max()
+                .unwrap_or(2);
             let mut chart = ChartBuilder::on(&areas[p + 1])
                 .caption(*name, (FONT, 15))
                 .margin(8)
                 .margin_right(20)
                 .x_label_area_size(40)
-                .y_label_area_size(35)
+                .y_label_area_size(14 + 7 * label_w as u32)
                 .build_cartesian_2d(0.0..t_end, -0.5..(ch as f64 - 0.5))
                 .map_err(s)?;
             chart
                 .configure_mesh()
                 .disable_mesh()
                 .x_labels(3)
-                .y_labels(ch.min(20))
-                .y_label_formatter(&|y| format!("{:.0}", y))
+                .y_labels(2 * ch.min(40) + 1)
+                .y_label_formatter(&|y| {
+                    let i = y.round();
+                    if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < ch {
+                        row_label(ch - 1 - i as usize, ch)
+                    } else {
+                        String::new()
+                    }
+                })
+                .x_label_formatter(&|x| tick(*x))
                 .x_desc("Time (ms)")
                 .axis_desc_style((FONT, 14))
                 .label_style((FONT, 12))
                 .draw()
                 .map_err(s)?;
+            if ch == 2 * n_in {
+                let y = n_in as f64 - 0.5;
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(0.0, y), (t_end, y)],
+                        GREY.stroke_width(1),
+                    )))
+                    .map_err(s)?;
+            }
             let ev = m.events();
             chart
                 .draw_series(ev.iter().map(|(c, k)| {
                     let t = (k as f64 + 0.5) * dt;
-                    PathElement::new(
-                        vec![(t, c as f64 - 0.38), (t, c as f64 + 0.38)],
-                        color.stroke_width(2),
-                    )
+                    let y = (ch - 1 - c as usize) as f64;
+                    PathElement::new(vec![(t, y - 0.38), (t, y + 0.38)], color.stroke_width(2))
                 }))
                 .map_err(s)?;
         }
@@ -1138,8 +1416,10 @@ pub fn encoding_view(
     })
 }
 
-/// Training curve: accuracy by epoch (left axis, 0 to 1), and the loss on a second line when
-/// given (scaled to its own maximum, noted in the legend).
+/// Training curve: accuracy by epoch on the left axis (0 to 1), and the loss (mean
+/// cross-entropy, nats) on its own axis on the right when given. Runs longer than 50 epochs
+/// get a logarithmic epoch axis, so the first epochs, where most of the learning happens,
+/// are not squeezed against the left edge.
 ///
 /// # Errors
 /// No epochs, mismatched lengths, or non-finite values.
@@ -1169,59 +1449,97 @@ pub fn training_curve(
     let loss_max = loss
         .map(|l| min_max(l.iter().copied()).1.max(1e-12))
         .unwrap_or(1.0);
-    Chart::draw(title, (WIDTH, 420), |area| {
-        let mut chart = ChartBuilder::on(area)
+    let (c0, c1) = (PALETTE[3], PALETTE[0]);
+    let mut keys = vec![(
+        "train accuracy (left)".to_string(),
+        Key::Line(c0, 2, Dash::Solid),
+    )];
+    if test_accuracy.is_some() {
+        keys.push((
+            "held-out accuracy (left)".to_string(),
+            Key::Line(c1, 2, Dash::Solid),
+        ));
+    }
+    if loss.is_some() {
+        keys.push((
+            "training loss (right)".to_string(),
+            Key::Line(GREY, 2, Dash::Dashed),
+        ));
+    }
+    let log = n > 50;
+    let line = |xs: &[f64]| {
+        xs.iter()
+            .enumerate()
+            .map(|(e, &a)| ((e + 1) as f64, a))
+            .collect::<Vec<_>>()
+    };
+    Chart::draw(title, (WIDTH, 450), |area| {
+        let area = legend_band(area, &keys)?;
+        let right = if loss.is_some() { 65 } else { 0 };
+        let mut builder = ChartBuilder::on(&area);
+        builder
             .margin(12)
+            .margin_right(if loss.is_some() { 8 } else { 24 })
             .x_label_area_size(45)
             .y_label_area_size(60)
-            .build_cartesian_2d(0.5..(n as f64 + 0.5), 0.0..1.05)
-            .map_err(s)?;
-        chart
-            .configure_mesh()
-            .x_desc("Epoch")
-            .y_desc("Accuracy (fraction correct)")
-            .x_label_formatter(&|x| format!("{:.0}", x))
-            .axis_desc_style((FONT, 16))
-            .label_style((FONT, 13))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(s)?;
-        let line = |xs: &[f64]| {
-            xs.iter()
-                .enumerate()
-                .map(|(e, &a)| ((e + 1) as f64, a))
-                .collect::<Vec<_>>()
-        };
-        let c0 = PALETTE[3];
-        chart
-            .draw_series(LineSeries::new(line(train_accuracy), c0.stroke_width(2)).point_size(3))
-            .map_err(s)?
-            .label("train accuracy")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c0.stroke_width(2)));
-        if let Some(t) = test_accuracy {
-            let c1 = PALETTE[0];
-            chart
-                .draw_series(LineSeries::new(line(t), c1.stroke_width(2)).point_size(3))
-                .map_err(s)?
-                .label("test accuracy")
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], c1.stroke_width(2))
-                });
+            .right_y_label_area_size(right);
+        let x_desc = if log { "Epoch (logarithmic)" } else { "Epoch" };
+        macro_rules! body {
+            ($chart:ident, $x_fmt:expr) => {{
+                $chart
+                    .configure_mesh()
+                    .x_desc(x_desc)
+                    .y_desc("Accuracy (fraction correct)")
+                    .x_label_formatter($x_fmt)
+                    .y_label_formatter(&|y| tick(*y))
+                    .axis_desc_style((FONT, 16))
+                    .label_style((FONT, 13))
+                    .light_line_style(WHITE.mix(0.0))
+                    .draw()
+                    .map_err(s)?;
+                $chart
+                    .draw_series(LineSeries::new(line(train_accuracy), c0.stroke_width(2)))
+                    .map_err(s)?;
+                if let Some(t) = test_accuracy {
+                    $chart
+                        .draw_series(LineSeries::new(line(t), c1.stroke_width(2)))
+                        .map_err(s)?;
+                }
+                if let Some(l) = loss {
+                    $chart
+                        .configure_secondary_axes()
+                        .y_desc("Loss (cross-entropy)")
+                        .y_label_formatter(&|y| tick(*y))
+                        .axis_desc_style((FONT, 16))
+                        .label_style((FONT, 13))
+                        .draw()
+                        .map_err(s)?;
+                    $chart
+                        .draw_secondary_series(DashedLineSeries::new(
+                            line(l),
+                            6,
+                            4,
+                            GREY.stroke_width(2),
+                        ))
+                        .map_err(s)?;
+                }
+            }};
         }
-        if let Some(l) = loss {
-            let scaled: Vec<f64> = l.iter().map(|v| v / loss_max).collect();
-            chart
-                .draw_series(DashedLineSeries::new(
-                    line(&scaled),
-                    6,
-                    4,
-                    GREY.stroke_width(2),
-                ))
+        let loss_top = loss_max * 1.05;
+        if log {
+            let mut chart = builder
+                .build_cartesian_2d((1.0..n as f64 * 1.05).log_scale(), 0.0..1.05)
                 .map_err(s)?
-                .label(format!("loss / {loss_max:.3}"))
-                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], GREY.stroke_width(2)));
+                .set_secondary_coord((1.0..n as f64 * 1.05).log_scale(), 0.0..loss_top);
+            body!(chart, &|x: &f64| tick(*x));
+        } else {
+            let mut chart = builder
+                .build_cartesian_2d(0.5..(n as f64 + 0.5), 0.0..1.05)
+                .map_err(s)?
+                .set_secondary_coord(0.5..(n as f64 + 0.5), 0.0..loss_top);
+            body!(chart, &|x: &f64| int_tick(*x));
         }
-        legend(&mut chart, SeriesLabelPosition::LowerRight)
+        Ok(())
     })
 }
 
@@ -1308,8 +1626,21 @@ pub fn throughput(series: &[(String, Vec<(f64, f64)>)], title: &str) -> Result<C
     let (y0, y1) = min_max(series.iter().flat_map(|(_, p)| p.iter().map(|q| q.1)));
     let (x0, x1) = (x0 / 1.5, x1 * 1.5);
     let (y0, y1) = (y0 / 2.0, y1 * 2.0);
-    Chart::draw(title, (WIDTH, 480), |area| {
-        let mut chart = ChartBuilder::on(area)
+    let color_of = |k: usize| {
+        if k == 0 {
+            BLACK
+        } else {
+            PALETTE[(k - 1) % PALETTE.len()]
+        }
+    };
+    let keys: Vec<(String, Key)> = series
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| (name.clone(), Key::Line(color_of(k), 2, Dash::Solid)))
+        .collect();
+    Chart::draw(title, (WIDTH, 520), |area| {
+        let area = legend_band(area, &keys)?;
+        let mut chart = ChartBuilder::on(&area)
             .margin(12)
             .x_label_area_size(45)
             .y_label_area_size(70)
@@ -1325,29 +1656,14 @@ pub fn throughput(series: &[(String, Vec<(f64, f64)>)], title: &str) -> Result<C
             .label_style((FONT, 13))
             .draw()
             .map_err(s)?;
-        for (k, (name, pts)) in series.iter().enumerate() {
-            let color = if k == 0 {
-                BLACK
-            } else {
-                PALETTE[(k - 1) % PALETTE.len()]
-            };
+        for (k, (_, pts)) in series.iter().enumerate() {
+            let color = color_of(k);
             chart
                 .draw_series(
                     LineSeries::new(pts.iter().copied(), color.stroke_width(2)).point_size(4),
                 )
-                .map_err(s)?
-                .label(name.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
-                });
+                .map_err(s)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FONT, 13))
-            .draw()
-            .map_err(s)
+        Ok(())
     })
 }

@@ -141,18 +141,23 @@ pub fn all() -> Result<Vec<(&'static str, Chart)>> {
     let rate =
         RateEncoder::new(200.0, 1.0, RateModel::Bernoulli)?.encode(&x, steps, &mut rng(3))?;
     let latency = LatencyEncoder::new(1.0)?.encode(&x, steps, &mut rng(3))?;
-    let ramp = Array2::from_shape_fn((steps, x.len()), |(k, c)| {
-        x[c] * k as f64 / (steps - 1) as f64
+    // Each intensity as a signal that rises from 0 to the value and falls back: delta
+    // coding fires ON spikes on the way up and OFF spikes on the way down.
+    let rise_fall = Array2::from_shape_fn((steps, x.len()), |(k, c)| {
+        x[c] * (1.0 - (2.0 * k as f64 / (steps - 1) as f64 - 1.0).abs())
     });
-    let delta = DeltaEncoder::new(0.1, 1.0)?.encode(ramp.view(), &mut rng(3))?;
+    let delta = DeltaEncoder::new(0.1, 1.0)?.encode(rise_fall.view(), &mut rng(3))?;
+    let labels: Vec<String> = x.iter().map(|v| format!("x = {v:.2}")).collect();
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     out.push((
         "encoding",
         chart::encoding_view(
             &x,
+            &labels,
             &[
                 ("rate (200 Hz max)", &rate),
                 ("latency", &latency),
-                ("delta of a ramp (ON | OFF)", &delta),
+                ("delta, rise and fall", &delta),
             ],
             "Six intensities, three encodings",
         )?,

@@ -78,6 +78,20 @@ pub struct Kernel<F> {
 }
 
 impl<F: Real> Kernel<F> {
+    /// The updated potential `V'` of one step, before any reset: what the neuron loop
+    /// compares with the firing level. `held` is a neuron in its refractory period; `input`
+    /// the step's current. The same arithmetic as the loop, for traces (one neuron at a time).
+    pub(crate) fn unreset(&self, v: F, held: bool, input: F) -> F {
+        if held && self.ref_steps > 0 {
+            return self.v_hold;
+        }
+        let dj = self.offset + self.gain * input;
+        if self.relax {
+            dj + (v - dj) * self.alpha
+        } else {
+            v * self.alpha + dj
+        }
+    }
     /// Time step in the model's time unit (ms for LIF; 1 step for the discrete model).
     pub fn dt(&self) -> f64 {
         self.dt

@@ -71,6 +71,39 @@ impl OriginalDemo {
         Ok(x.iter().zip(&self.w).map(|(a, b)| a * b).sum::<f64>() + self.b)
     }
 
+    /// Indices of `k` samples of `data` spread along the input current: the samples sorted
+    /// by `I = w·x + b` (ties by index), then the ones at `k` evenly spaced ranks from the
+    /// lowest current to the highest (all of them, lowest first, when `k` is at least the
+    /// number of samples). Samples chosen this way show the whole range of behaviour, from
+    /// silent to firing every step.
+    ///
+    /// # Errors
+    /// `k == 0`, empty data, or data with the wrong number of features.
+    pub fn spread(&self, data: &Blobs, k: usize) -> Result<Vec<usize>> {
+        nonzero("k", k)?;
+        if data.is_empty() {
+            return Err(SnnError::Empty { name: "data" });
+        }
+        let currents = data
+            .x
+            .rows()
+            .into_iter()
+            .map(|r| self.current(&r.to_vec()))
+            .collect::<Result<Vec<_>>>()?;
+        let mut order: Vec<usize> = (0..currents.len()).collect();
+        order.sort_by(|&a, &b| currents[a].total_cmp(&currents[b]).then(a.cmp(&b)));
+        let n = order.len();
+        if k >= n {
+            return Ok(order);
+        }
+        if k == 1 {
+            return Ok(vec![order[(n - 1) / 2]]);
+        }
+        Ok((0..k)
+            .map(|i| order[(i * (n - 1) + (k - 1) / 2) / (k - 1)])
+            .collect())
+    }
+
     /// The 0/1 spike train of one sample.
     ///
     /// # Errors

@@ -95,8 +95,9 @@ impl SpikeTrains {
 }
 
 /// The membrane potential of one neuron: `v[k]` is `V(k*dt)` for `k = 0..=steps` (`v[0]` is
-/// the initial value; after a spike the recorded value is the reset value), and `input[k]` the
-/// current applied during step `k` (`k < steps`).
+/// the initial value; after a spike the recorded value is the reset value), `input[k]` the
+/// current applied during step `k` (`k < steps`), and `crossings` the potential each spike
+/// reached before its reset, so a chart can draw the crossing, not just the reset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace<F> {
     /// Neuron index.
@@ -105,6 +106,9 @@ pub struct Trace<F> {
     pub v: Vec<F>,
     /// Input current per step, nA (LIF) or unit-free (discrete), `steps` samples.
     pub input: Vec<F>,
+    /// `(step, V')` for every spike: the updated potential `V'` of that step, at or above the
+    /// firing level, that the reset then replaced (same unit as `v`).
+    pub crossings: Vec<(u32, F)>,
 }
 
 /// What a run returns. Charts read it; they never re-run a simulation.
@@ -146,6 +150,7 @@ impl<F: Real> SimResult<F> {
                     neuron: t.neuron,
                     v: t.v.iter().map(|x| x.as_f64()).collect(),
                     input: t.input.iter().map(|x| x.as_f64()).collect(),
+                    crossings: t.crossings.iter().map(|&(k, x)| (k, x.as_f64())).collect(),
                 })
                 .collect(),
         }
@@ -436,6 +441,7 @@ impl<F: Real> Population<F> {
                     neuron: j,
                     v,
                     input: Vec::with_capacity(steps),
+                    crossings: Vec::new(),
                 }
             })
             .collect();
@@ -683,7 +689,18 @@ fn run_block<F: Real>(
     } else {
         false
     };
+    // Traced neurons' state before each step, to recover the potential a spike crossed at.
+    let mut before: Vec<(F, bool)> = match traces {
+        Some((_, mine)) => vec![(F::zero(), false); mine.len()],
+        None => Vec::new(),
+    };
     for step in 0..steps {
+        if let Some((traces, mine)) = traces {
+            for (b, &t) in before.iter_mut().zip(mine.iter()) {
+                let j = traces[t].neuron - lo;
+                *b = (v[j], r[j] > 0);
+            }
+        }
         let fired = if constant {
             dispatch_drive(k, v, r, s, c, Feed::Each(&pre[..v.len()]), true)
         } else {
@@ -693,10 +710,15 @@ fn run_block<F: Real>(
             push_events(events, s, lo, step);
         }
         if let Some((traces, mine)) = traces {
-            for &t in mine.iter() {
+            for (&(v_before, held), &t) in before.iter().zip(mine.iter()) {
                 let j = traces[t].neuron;
+                let input = input_at(drive, step, j);
+                if s[j - lo] {
+                    let crossed = k.unreset(v_before, held, input);
+                    traces[t].crossings.push((step as u32, crossed));
+                }
                 traces[t].v.push(v[j - lo]);
-                traces[t].input.push(input_at(drive, step, j));
+                traces[t].input.push(input);
             }
         }
     }

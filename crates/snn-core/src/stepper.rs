@@ -26,6 +26,7 @@ pub struct StepThrough {
     current: f64,
     v: Vec<f64>,
     input: Vec<f64>,
+    crossings: Vec<(u32, f64)>,
     spikes: SpikeTrains,
     physical: bool,
 }
@@ -65,6 +66,7 @@ impl StepThrough {
             current: 0.0,
             v: vec![v0],
             input: Vec::new(),
+            crossings: Vec::new(),
             spikes: SpikeTrains::default(),
             physical,
         })
@@ -97,6 +99,8 @@ impl StepThrough {
             self.spikes.step.push(base + s);
         }
         let tr = &out.traces[0];
+        self.crossings
+            .extend(tr.crossings.iter().map(|&(k, v)| (base + k, v)));
         self.v.extend_from_slice(&tr.v[1..]);
         self.input.extend_from_slice(&tr.input);
         Ok(Snapshot {
@@ -106,11 +110,62 @@ impl StepThrough {
             chart: self.chart()?,
         })
     }
+    /// Advances until the potential is at or above `level` after a step, or `max_steps`
+    /// steps have been taken, whichever comes first (at least one step); returns the new
+    /// state with its chart. For "charge to near the threshold, then switch the current off".
+    ///
+    /// # Errors
+    /// A non-finite `level`, `max_steps == 0`, or those of [`advance`](Self::advance);
+    /// nothing is simulated on error.
+    pub fn advance_until(&mut self, level: f64, max_steps: usize) -> Result<Snapshot> {
+        crate::error::finite("level", level)?;
+        crate::error::nonzero("max_steps", max_steps)?;
+        fits(
+            "step-through history",
+            self.v.len().saturating_add(max_steps),
+            16,
+        )?;
+        let mut taken = 0;
+        let mut new_spikes = 0;
+        while taken < max_steps {
+            new_spikes += self.step_once()?;
+            taken += 1;
+            if self.v() >= level {
+                break;
+            }
+        }
+        Ok(Snapshot {
+            t: self.t(),
+            v: self.v(),
+            new_spikes,
+            chart: self.chart()?,
+        })
+    }
+    /// One step under the current input, appended to the history; returns its spikes.
+    fn step_once(&mut self) -> Result<usize> {
+        let base = self.input.len() as u32;
+        let out = self.pop.run(
+            1,
+            Drive::Constant(self.current),
+            &Record::spikes().with_traces([0]),
+        )?;
+        let tr = &out.traces[0];
+        self.crossings
+            .extend(tr.crossings.iter().map(|&(k, v)| (base + k, v)));
+        for (_, s) in out.spikes.iter() {
+            self.spikes.neuron.push(0);
+            self.spikes.step.push(base + s);
+        }
+        self.v.extend_from_slice(&tr.v[1..]);
+        self.input.extend_from_slice(&tr.input);
+        Ok(out.spikes.len())
+    }
     /// Back to the start: initial potential, empty history; the current is kept.
     pub fn reset(&mut self) {
         self.pop.reset();
         self.v.truncate(1);
         self.input.clear();
+        self.crossings.clear();
         self.spikes = SpikeTrains::default();
     }
     /// Membrane potential now.
@@ -148,6 +203,7 @@ impl StepThrough {
                 neuron: 0,
                 v: self.v.clone(),
                 input: self.input.clone(),
+                crossings: self.crossings.clone(),
             }],
         }
     }
@@ -167,14 +223,23 @@ impl StepThrough {
             ("a.u.", "a.u.", "steps")
         };
         let left = self.refractory_steps_left();
+        let t = if self.physical {
+            format!("{:.1}", self.t())
+        } else {
+            format!("{}", self.steps())
+        };
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let title = format!(
-            "t = {:.1} {tu} · V = {:.2} {vu} · I = {} {iu} · spikes {}{}",
-            self.t(),
-            self.v(),
-            self.current,
-            self.spikes(),
+            "t = {t} {tu} · V = {} {vu} · I = {} {iu} · {}{}",
+            chart::num(self.v()),
+            chart::num(self.current),
+            plural(self.spikes(), "spike", "spikes"),
             if left > 0 {
-                format!(" · refractory {left} steps")
+                format!(
+                    " · refractory for {}",
+                    plural(left as usize, "more step", "more steps")
+                )
             } else {
                 String::new()
             }

@@ -60,7 +60,8 @@ fn spike_train_has_one_mark_per_spike() {
     let c = chart::spike_train(&train, "Spike Train (Spike events over time)").unwrap();
     assert!(has_text(c.svg(), "Spike Train (Spike events over time)"));
     assert!(has_text(c.svg(), "Time step"));
-    assert_eq!(count(c.svg(), "polyline", "stroke", "#D55E00"), 3);
+    // Three spikes and the legend's swatch.
+    assert_eq!(count(c.svg(), "polyline", "stroke", "#D55E00"), 3 + 1);
     assert!(matches!(
         chart::spike_train(&[], "x"),
         Err(SnnError::Empty { .. })
@@ -144,10 +145,36 @@ fn membrane_draws_threshold_reset_spikes_and_current() {
     ] {
         assert!(has_text(svg, t), "{t}");
     }
+    // One stroke per spike, plus the legend's swatch.
     assert_eq!(
         count(svg, "polyline", "stroke", "#D55E00"),
-        res.spikes.len()
+        res.spikes.len() + 1
     );
+    // The trace goes up to the value that crossed the threshold, then down to the reset:
+    // one extra point per spike, at the end of the spike's step.
+    let tr = &res.traces[0];
+    assert_eq!(tr.crossings.len(), res.spikes.len());
+    for (&(step, peak), (_, spike_step)) in tr.crossings.iter().zip(res.spikes.iter()) {
+        assert_eq!(step, spike_step);
+        assert!(peak >= -50.0 && peak < -49.0, "{peak}");
+        assert_eq!(tr.v[step as usize + 1], -65.0);
+    }
+    let lengths: Vec<usize> = doc(svg)
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some("#0072B2"))
+        .map(|n| {
+            n.attribute("points")
+                .unwrap_or("")
+                .split_whitespace()
+                .count()
+        })
+        .collect();
+    assert!(
+        lengths.contains(&(res.steps + 1 + res.spikes.len())),
+        "{lengths:?}"
+    );
+    // The legend draws the threshold dashed and the reset dotted, as the plot does.
+    assert!(has_text(svg, "V"));
     let untraced = one
         .run(10, Drive::Constant(0.0), &Record::counts())
         .unwrap();
@@ -195,12 +222,27 @@ fn decision_map_has_grid_cells_and_colour_bar() {
                     .any(|p| Some(p.as_str()) == n.attribute("fill"))
             })
             .count();
+        // Spike counts are whole numbers: one colour-bar band per count, integer ticks.
+        let (lo, hi) = counts
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &c| (a.min(c), b.max(c)));
+        let bands = (hi - lo) as usize + 1;
         assert_eq!(
             coloured,
-            nx * ny + 64,
-            "{nx} x {ny} cells and 64 colour-bar swatches"
+            nx * ny + bands,
+            "{nx} x {ny} cells and {bands} colour-bar bands"
         );
+        assert!(has_text(svg, &format!("{hi:.0}")) && !has_text(svg, "10.0"));
     }
+    // Values that are not whole numbers get a continuous bar of 64 swatches.
+    let grid = Grid::over(data.x.view(), 10, 10, 1.0).unwrap();
+    let smooth: Vec<f64> = (0..100).map(|i| i as f64 * 0.37).collect();
+    let c = chart::decision_map(&grid, &smooth, &data, "V", "t").unwrap();
+    let rects = doc(c.svg())
+        .descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .count();
+    assert!(rects >= 100 + 64);
     let grid = Grid::over(data.x.view(), 10, 10, 1.0).unwrap();
     assert!(matches!(
         chart::decision_map(&grid, &[1.0; 5], &data, "c", "t"),
@@ -258,9 +300,9 @@ fn fi_encoding_training_and_confusion_charts() {
     for t in [
         "f-I",
         "Input current I (nA)",
-        "Firing rate (Hz)",
+        "Firing rate r (Hz)",
         "simulated",
-        "closed form 1/(t_ref + T)",
+        "closed form r(I)",
     ] {
         assert!(has_text(c.svg(), t), "{t}");
     }
@@ -274,15 +316,37 @@ fn fi_encoding_training_and_confusion_charts() {
         .unwrap()
         .encode(&x, 50, &mut rng(0))
         .unwrap();
-    let c = chart::encoding_view(&x, &[("rate", &rate), ("latency", &lat)], "Encodings").unwrap();
+    let labels = ["a", "b", "c"];
+    let c = chart::encoding_view(
+        &x,
+        &labels,
+        &[("rate", &rate), ("latency", &lat)],
+        "Encodings",
+    )
+    .unwrap();
     assert!(
         has_text(c.svg(), "rate") && has_text(c.svg(), "latency") && has_text(c.svg(), "intensity")
     );
+    assert!(has_text(c.svg(), "a") && has_text(c.svg(), "c"));
+    // Delta coding doubles the channels: rows named ON and OFF.
+    let signal = snn_core::ndarray::Array2::from_shape_fn((50, 3), |(k, c)| {
+        x[c] * (1.0 - (k as f64 / 24.5 - 1.0).abs())
+    });
+    let delta = snn_core::DeltaEncoder::new(0.05, 1.0)
+        .unwrap()
+        .encode(signal.view(), &mut rng(0))
+        .unwrap();
+    let c = chart::encoding_view(&x, &labels, &[("delta", &delta)], "Delta").unwrap();
+    assert!(has_text(c.svg(), "ON a") && has_text(c.svg(), "OFF c"));
+    assert!(matches!(
+        chart::encoding_view(&x, &labels[..2], &[("rate", &rate)], "x"),
+        Err(SnnError::LengthMismatch { .. })
+    ));
     let short = LatencyEncoder::new(1.0)
         .unwrap()
         .encode(&x, 10, &mut rng(0))
         .unwrap();
-    assert!(chart::encoding_view(&x, &[("a", &rate), ("b", &short)], "x").is_err());
+    assert!(chart::encoding_view(&x, &labels, &[("a", &rate), ("b", &short)], "x").is_err());
     let c = chart::training_curve(
         &[0.5, 0.8, 0.9],
         Some(&[0.4, 0.7, 0.9]),
@@ -294,8 +358,10 @@ fn fi_encoding_training_and_confusion_charts() {
         "Training",
         "Epoch",
         "Accuracy (fraction correct)",
-        "train accuracy",
-        "test accuracy",
+        "Loss (cross-entropy)",
+        "train accuracy (left)",
+        "held-out accuracy (left)",
+        "training loss (right)",
     ] {
         assert!(has_text(c.svg(), t), "{t}");
     }
