@@ -40,8 +40,13 @@ pub enum SnnError {
         value: f64,
     },
     /// The firing threshold does not lie above the reset potential.
-    #[error("v_th must be > v_reset, got v_th = {v_th}, v_reset = {v_reset}")]
+    #[error("{name} must be > {reset_name} ({v_reset}), got {v_th}")]
     ThresholdNotAboveReset {
+        /// The threshold's name as the model spells it: `v_th` (LIF) or `threshold`
+        /// (discrete).
+        name: &'static str,
+        /// The reset's name: `v_reset`, or "the reset value" for the discrete model.
+        reset_name: &'static str,
         /// Threshold given.
         v_th: f64,
         /// Reset given.
@@ -126,6 +131,16 @@ pub enum SnnError {
         bytes: u64,
         /// The limit, [`MAX_BYTES`].
         limit: u64,
+    },
+    /// A result that must equal a known reference does not.
+    #[error("{what} must be {expected}, got {got}")]
+    Mismatch {
+        /// What was checked.
+        what: &'static str,
+        /// The reference.
+        expected: String,
+        /// What came out.
+        got: String,
     },
     /// A chart could not be drawn or written.
     #[error("chart: {0}")]

@@ -16,6 +16,10 @@ use crate::rng;
 pub const ORIGINAL_X: [f64; 2] = [3.04545118, 1.37379466];
 /// The original demo's weights (from `np.random.seed(42)`).
 pub const ORIGINAL_W: [f64; 2] = [-0.2509198, 0.9014286];
+/// The spike train the original printed for [`ORIGINAL_X`] with its neuron (decay 0.8,
+/// threshold 1) over 10 steps: `I = 0.474`, so `V` climbs 0.474, 0.854, 1.157 and spikes
+/// in every third step.
+pub const ORIGINAL_TRAIN: [u8; 10] = [0, 0, 1, 0, 0, 1, 0, 0, 1, 0];
 
 /// All charts, each with the file stem it is saved under.
 ///

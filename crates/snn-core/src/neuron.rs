@@ -229,6 +229,8 @@ impl DiscreteBuilder {
         };
         if self.threshold <= v_reset {
             return Err(SnnError::ThresholdNotAboveReset {
+                name: "threshold",
+                reset_name: "the reset value",
                 v_th: self.threshold,
                 v_reset,
             });
@@ -385,7 +387,12 @@ impl LifBuilder {
         let dt = positive("dt", " ms", self.dt)?;
         let v0 = bounded("v0", self.v0)?;
         if v_th <= v_reset {
-            return Err(SnnError::ThresholdNotAboveReset { v_th, v_reset });
+            return Err(SnnError::ThresholdNotAboveReset {
+                name: "v_th",
+                reset_name: "v_reset",
+                v_th,
+                v_reset,
+            });
         }
         let alpha = match self.integration {
             Integration::Exact => (-dt / tau_m).exp(),
@@ -500,6 +507,32 @@ impl LifParams {
     /// Refractory period in steps, `round(t_ref / dt)`.
     pub fn ref_steps(&self) -> u32 {
         self.ref_steps
+    }
+    /// The number of whole steps of `dt` in `duration_ms`, rounded to the nearest (at least
+    /// one): how long to run for a duration in ms.
+    ///
+    /// # Errors
+    /// A duration that is not finite and positive, or one that needs more than
+    /// `u32::MAX` steps (spike steps are stored as `u32`), naming `duration`.
+    ///
+    /// # Examples
+    /// ```
+    /// let p = snn_core::LifParams::builder().dt(0.1).build()?;
+    /// assert_eq!(p.steps_for(100.0)?, 1000);
+    /// assert!(p.steps_for(-1.0).is_err());
+    /// # Ok::<(), snn_core::SnnError>(())
+    /// ```
+    pub fn steps_for(&self, duration_ms: f64) -> Result<usize> {
+        positive("duration", " ms", duration_ms)?;
+        let steps = (duration_ms / self.dt).round().max(1.0);
+        if steps > u32::MAX as f64 {
+            return Err(SnnError::OutOfRange {
+                name: "duration / dt (steps)",
+                range: "[1, 4294967295]",
+                value: steps,
+            });
+        }
+        Ok(steps as usize)
     }
     /// Rheobase current `I_rh = (V_th - V_rest) / R`, nA: the smallest constant current that
     /// makes the neuron fire (it must be exceeded).

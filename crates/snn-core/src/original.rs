@@ -35,6 +35,39 @@ impl OriginalDemo {
         Self::new(w, 0.0, DiscreteParams::original().build()?, 10)
     }
 
+    /// The original demo exactly: its weights [`ORIGINAL_W`](crate::gallery::ORIGINAL_W),
+    /// bias 0, its neuron (decay 0.8, threshold 1, reset to 0) and 10 steps. Nothing a
+    /// notebook's parameter cell sets reaches it.
+    ///
+    /// # Errors
+    /// Never in practice (the parameters are valid).
+    pub fn original() -> Result<Self> {
+        Self::new(
+            crate::gallery::ORIGINAL_W.to_vec(),
+            0.0,
+            DiscreteParams::original().build()?,
+            10,
+        )
+    }
+
+    /// Runs [`original`](Self::original) on the original's sample
+    /// [`ORIGINAL_X`](crate::gallery::ORIGINAL_X) and checks that it gives the train the
+    /// original printed, [`ORIGINAL_TRAIN`](crate::gallery::ORIGINAL_TRAIN); returns it.
+    ///
+    /// # Errors
+    /// [`SnnError::Mismatch`] with both trains if it does not.
+    pub fn check_original() -> Result<Vec<u8>> {
+        let got = Self::original()?.spike_train(&crate::gallery::ORIGINAL_X)?;
+        if got != crate::gallery::ORIGINAL_TRAIN {
+            return Err(SnnError::Mismatch {
+                what: "the original's spike train",
+                expected: format!("{:?}", crate::gallery::ORIGINAL_TRAIN),
+                got: format!("{got:?}"),
+            });
+        }
+        Ok(got)
+    }
+
     /// A demo with given weights, bias, neuron and steps.
     ///
     /// # Errors
@@ -71,11 +104,14 @@ impl OriginalDemo {
         Ok(x.iter().zip(&self.w).map(|(a, b)| a * b).sum::<f64>() + self.b)
     }
 
-    /// Indices of `k` samples of `data` spread along the input current: the samples sorted
-    /// by `I = w·x + b` (ties by index), then the ones at `k` evenly spaced ranks from the
-    /// lowest current to the highest (all of them, lowest first, when `k` is at least the
-    /// number of samples). Samples chosen this way show the whole range of behaviour, from
-    /// silent to firing every step.
+    /// Indices of `k` samples of `data` whose spike counts spread from the fewest to the
+    /// most, in order of their current `I = w·x + b`: the sample with the lowest current, the
+    /// one with the highest, and between them, for `k - 2` target counts evenly spaced
+    /// between the smallest and the largest count, the unused sample whose count is nearest
+    /// the target (the lowest current on a tie). All samples, by current, when `k` is at
+    /// least their number. Samples chosen this way show the whole range of behaviour, from
+    /// silent through a few spikes to firing every step, which the first few samples of a
+    /// data set rarely do.
     ///
     /// # Errors
     /// `k == 0`, empty data, or data with the wrong number of features.
@@ -90,18 +126,40 @@ impl OriginalDemo {
             .into_iter()
             .map(|r| self.current(&r.to_vec()))
             .collect::<Result<Vec<_>>>()?;
+        let counts = self.counts_of(&currents)?;
+        // Samples by current, lowest first (ties by index); counts never fall along it.
         let mut order: Vec<usize> = (0..currents.len()).collect();
         order.sort_by(|&a, &b| currents[a].total_cmp(&currents[b]).then(a.cmp(&b)));
         let n = order.len();
         if k >= n {
             return Ok(order);
         }
-        if k == 1 {
-            return Ok(vec![order[(n - 1) / 2]]);
+        let (lo, hi) = (counts[order[0]] as f64, counts[order[n - 1]] as f64);
+        let mut used = vec![false; n];
+        let mut picks = Vec::with_capacity(k);
+        let mut take = |rank: usize, used: &mut Vec<bool>| {
+            used[rank] = true;
+            picks.push(rank);
+        };
+        take(0, &mut used);
+        if k > 1 {
+            take(n - 1, &mut used);
         }
-        Ok((0..k)
-            .map(|i| order[(i * (n - 1) + (k - 1) / 2) / (k - 1)])
-            .collect())
+        for i in 1..k.saturating_sub(1) {
+            let target = lo + (hi - lo) * i as f64 / (k - 1) as f64;
+            let best = (0..n)
+                .filter(|&r| !used[r])
+                .min_by(|&a, &b| {
+                    let da = (counts[order[a]] as f64 - target).abs();
+                    let db = (counts[order[b]] as f64 - target).abs();
+                    da.total_cmp(&db).then(a.cmp(&b))
+                });
+            if let Some(r) = best {
+                take(r, &mut used);
+            }
+        }
+        picks.sort_unstable();
+        Ok(picks.into_iter().map(|r| order[r]).collect())
     }
 
     /// The 0/1 spike train of one sample.
