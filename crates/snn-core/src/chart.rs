@@ -1263,7 +1263,18 @@ pub fn fi_curve(
 /// # Errors
 /// No encodings, no inputs, labels that do not match the inputs, non-finite inputs, or
 /// encodings of different lengths.
-pub fn encoding_view(
+pub fn encoding_view<L: AsRef<str>>(
+    inputs: &[f64],
+    labels: &[L],
+    encodings: &[(&str, &SpikeMatrix)],
+    title: &str,
+) -> Result<Chart> {
+    // Only the label conversion is generic: the drawing is compiled once, in this crate.
+    let labels: Vec<&str> = labels.iter().map(AsRef::as_ref).collect();
+    encoding_view_str(inputs, &labels, encodings, title)
+}
+
+fn encoding_view_str(
     inputs: &[f64],
     labels: &[&str],
     encodings: &[(&str, &SpikeMatrix)],
@@ -1302,6 +1313,8 @@ pub fn encoding_view(
         .unwrap_or(n_in)
         .max(n_in);
     let height = (150 + 20 * rows as u32).clamp(380, 2400);
+    // Every row labelled up to 40 rows; beyond that every k-th, so labels never overlap.
+    let stride = |rows: usize| rows.div_ceil(40).max(1);
     // Label of row `c` of a panel with `ch` channels.
     let row_label = |c: usize, ch: usize| -> String {
         if ch == 2 * n_in && c < ch {
@@ -1338,11 +1351,13 @@ pub fn encoding_view(
         bars.configure_mesh()
             .disable_mesh()
             .x_labels(3)
-            .y_labels(2 * n_in + 1)
+            .y_labels(2 * n_in.min(40) + 1)
             .y_label_formatter(&|y| {
                 let i = y.round();
-                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n_in {
-                    row_label(n_in - 1 - i as usize, n_in)
+                let c = (n_in as f64 - 1.0 - i) as usize;
+                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n_in && c % stride(n_in) == 0
+                {
+                    row_label(c, n_in)
                 } else {
                     String::new()
                 }
@@ -1382,8 +1397,9 @@ pub fn encoding_view(
                 .y_labels(2 * ch.min(40) + 1)
                 .y_label_formatter(&|y| {
                     let i = y.round();
-                    if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < ch {
-                        row_label(ch - 1 - i as usize, ch)
+                    let c = (ch as f64 - 1.0 - i) as usize;
+                    if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < ch && c % stride(ch) == 0 {
+                        row_label(c, ch)
                     } else {
                         String::new()
                     }

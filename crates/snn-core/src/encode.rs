@@ -159,11 +159,7 @@ impl RateEncoder {
             });
         }
         if model == RateModel::Bernoulli && p > 1.0 {
-            return Err(SnnError::ProbabilityAboveOne {
-                rate,
-                dt: dt / 1000.0,
-                p,
-            });
+            return Err(SnnError::ProbabilityAboveOne { rate, dt, p });
         }
         Ok(Self {
             max_rate_hz: rate,

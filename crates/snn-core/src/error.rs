@@ -63,21 +63,21 @@ pub enum SnnError {
         value: f64,
     },
     /// A Bernoulli rate encoder whose per-step probability `rate * dt` exceeds 1.
-    #[error("rate * dt must be <= 1 for Bernoulli encoding, got rate = {rate} Hz, dt = {dt} s (p = {p})")]
+    #[error("max_rate * dt must be <= 1 for Bernoulli encoding, got max_rate = {rate} Hz, dt = {dt} ms (p = {p})")]
     ProbabilityAboveOne {
         /// Rate in Hz.
         rate: f64,
-        /// Time step in s.
+        /// Time step in ms, as given.
         dt: f64,
         /// The resulting probability per step.
         p: f64,
     },
     /// Forward Euler with a step as long as the membrane time constant or longer overshoots.
-    #[error("dt must be < tau_m for Euler integration, got dt = {dt} s, tau_m = {tau_m} s")]
+    #[error("dt must be < tau_m for Euler integration, got dt = {dt} ms, tau_m = {tau_m} ms")]
     EulerUnstable {
-        /// Time step in s.
+        /// Time step in ms, as given.
         dt: f64,
-        /// Membrane time constant in s.
+        /// Membrane time constant in ms, as given.
         tau_m: f64,
     },
     /// A count that must be at least one was zero.

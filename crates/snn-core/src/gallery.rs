@@ -152,7 +152,6 @@ pub fn all() -> Result<Vec<(&'static str, Chart)>> {
     });
     let delta = DeltaEncoder::new(0.1, 1.0)?.encode(rise_fall.view(), &mut rng(3))?;
     let labels: Vec<String> = x.iter().map(|v| format!("x = {v:.2}")).collect();
-    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     out.push((
         "encoding",
         chart::encoding_view(
