@@ -214,54 +214,72 @@ enum Command {
     },
 }
 
-/// The command-line flag behind a snn-core parameter name, so errors speak the user's words.
-fn flag_of(name: &str) -> &str {
-    match name {
-        "tau_m" => "--tau-m-ms",
-        "v_rest" => "--v-rest-mv",
-        "v_reset" => "--v-reset-mv",
-        "v_th" => "--v-th-mv",
-        "r_m" => "--r-mohm",
-        "t_ref" => "--t-ref-ms",
-        "dt" => "--dt-ms",
-        "v0" => "--v0-mv",
-        "drive" | "input" => "--currents-na / --current",
-        "decay" => "--decay",
-        "threshold" => "--threshold",
-        "steps" => "--steps",
-        "neurons" => "--n / --currents-na",
-        "max_rate" => "--rate-hz",
-        "n_samples" => "--n-samples",
-        "centers" => "--centers",
-        "cluster_std" => "--cluster-std",
-        "epochs" => "--epochs",
-        "classes" => "--centers",
-        "lr" => "--lr",
-        "copies" => "--copies",
-        _ => "",
-    }
-}
+/// The flags of one subcommand, keyed by the snn-core parameter each one sets: an error
+/// names the flag the user typed, found by the error's own parameter name
+/// ([`SnnError::parameter`]).
+type Flags = &'static [(&'static str, &'static str)];
 
-fn describe(e: &SnnError) -> String {
-    let name = match e {
-        SnnError::NonFinite { name, .. }
-        | SnnError::NotPositive { name, .. }
-        | SnnError::Negative { name, .. }
-        | SnnError::OutOfRange { name, .. }
-        | SnnError::Zero { name }
-        | SnnError::Empty { name }
-        | SnnError::LengthMismatch { name, .. }
-        | SnnError::TooFew { name, .. }
-        | SnnError::TooLarge { name, .. }
-        | SnnError::IndexOutOfRange { name, .. } => *name,
-        SnnError::ThresholdNotAboveReset { .. } => "v_th",
-        SnnError::ProbabilityAboveOne { .. } => "max_rate",
-        SnnError::EulerUnstable { .. } => "dt",
-        _ => "",
-    };
-    match flag_of(name) {
-        "" => e.to_string(),
-        flag => format!("{flag}: {e}"),
+const DISCRETE_FLAGS: Flags = &[
+    ("decay", "--decay"),
+    ("threshold", "--threshold"),
+    ("drive", "--current"),
+    ("input", "--current"),
+    ("steps", "--steps"),
+];
+const LIF_FLAGS: Flags = &[
+    ("tau_m", "--tau-m-ms"),
+    ("v_rest", "--v-rest-mv"),
+    ("v_reset", "--v-reset-mv"),
+    ("v_th", "--v-th-mv"),
+    ("r_m", "--r-mohm"),
+    ("t_ref", "--t-ref-ms"),
+    ("dt", "--dt-ms"),
+    ("v0", "--v0-mv"),
+    ("drive", "--currents-na"),
+    ("input", "--currents-na"),
+    ("neurons", "--currents-na"),
+    ("duration", "--duration-ms"),
+    ("duration / dt (steps)", "--duration-ms / --dt-ms"),
+];
+const ENCODE_FLAGS: Flags = &[
+    ("max_rate", "--rate-hz"),
+    ("dt", "--dt-ms"),
+    (
+        "max_rate * dt (mean spikes per step)",
+        "--rate-hz x --dt-ms",
+    ),
+    ("spike matrix", "--trains x --duration-s"),
+];
+const BLOBS_FLAGS: Flags = &[
+    ("n_samples", "--n-samples"),
+    ("centers", "--centers"),
+    ("cluster_std", "--cluster-std"),
+    ("blobs", "--n-samples"),
+];
+const CLASSIFY_FLAGS: Flags = &[
+    ("n_samples", "--n-samples"),
+    ("centers", "--centers"),
+    ("classes", "--centers"),
+    ("cluster_std", "--cluster-std"),
+    ("blobs", "--n-samples"),
+    ("epochs", "--epochs"),
+    ("lr", "--lr"),
+    ("copies", "--copies"),
+    ("decay", "--decay"),
+    ("steps", "--steps"),
+];
+const BENCH_FLAGS: Flags = &[("neurons", "--n"), ("steps", "--steps")];
+
+/// One line for an snn-core error: the flag the user typed for its parameter, then the
+/// message.
+fn describe(e: &SnnError, flags: Flags) -> String {
+    let flag = e
+        .parameter()
+        .and_then(|p| flags.iter().find(|(name, _)| *name == p))
+        .map(|(_, flag)| *flag);
+    match flag {
+        Some(flag) => format!("{flag}: {e}"),
+        None => e.to_string(),
     }
 }
 
@@ -282,7 +300,16 @@ fn steps_for(name: &'static str, duration: f64, dt: f64) -> Result<usize, String
 }
 
 fn run(cli: Cli) -> Result<String, String> {
-    let e = |e: SnnError| describe(&e);
+    let flags = match cli.command {
+        Command::Discrete { .. } => DISCRETE_FLAGS,
+        Command::Lif { .. } => LIF_FLAGS,
+        Command::Encode { .. } => ENCODE_FLAGS,
+        Command::Blobs { .. } => BLOBS_FLAGS,
+        Command::Classify { .. } => CLASSIFY_FLAGS,
+        Command::Bench { .. } => BENCH_FLAGS,
+        Command::PlotBench { .. } | Command::Figures { .. } => &[],
+    };
+    let e = |e: SnnError| describe(&e, flags);
     match cli.command {
         Command::Discrete {
             decay,
@@ -370,7 +397,7 @@ fn run(cli: Cli) -> Result<String, String> {
                 .encode(&vec![1.0; trains], steps, &mut snn_core::rng(seed))
                 .map_err(|err| match err {
                     SnnError::TooLarge { .. } => format!("--trains x --duration-s: {err}"),
-                    other => describe(&other),
+                    other => describe(&other, flags),
                 })?;
             let name = match model {
                 RateModel::Bernoulli => "bernoulli",
@@ -526,16 +553,26 @@ fn run(cli: Cli) -> Result<String, String> {
                 "precision": match precision { Precision::F32 => "f32", Precision::F64 => "f64" },
                 "updates_per_second": rate,
                 "parallel": parallel,
-                "threads": if parallel { rayon_threads() } else { 1 },
-                "workload": if general { "general LIF (refractory, per-neuron current)" } else { "NOTES benchmark" },
+                "threads": threads_used(parallel, n),
+                "workload": if general {
+                    "general LIF: tau_m 10 ms, dt 0.1 ms, refractory 2 ms, a constant current per neuron from 1.6 to 4 nA"
+                } else {
+                    "independent leaky neurons v <- v*a + b_i, a = exp(-0.1/10), b_i = (0.5 + 1.5 i/(N-1))(1 - a), spike when v > 1, reset to 0"
+                },
             })
             .to_string())
         }
     }
 }
 
-fn rayon_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+/// The threads a run really uses: rayon's pool (which honours `RAYON_NUM_THREADS`) when
+/// asked for and the population is large enough to be split, else one.
+fn threads_used(parallel: bool, n: usize) -> usize {
+    if parallel && n >= snn_core::PARALLEL_MIN {
+        rayon::current_num_threads()
+    } else {
+        1
+    }
 }
 
 fn time_bench<F: snn_core::Real>(
@@ -562,6 +599,27 @@ fn time_bench<F: snn_core::Real>(
     Ok((start.elapsed().as_secs_f64(), out.total_spikes()))
 }
 
+/// clap's message on one line: everything before the usage block, so a missing argument
+/// names the missing flags and a bad value lists the possible ones
+/// (`error: the following required arguments were not provided: --threshold <THRESHOLD>`).
+fn one_line(text: &str) -> String {
+    let mut parts = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if !line.is_empty() {
+            parts.push(line);
+        }
+    }
+    if parts.is_empty() {
+        "error: bad arguments (see snn --help)".to_string()
+    } else {
+        parts.join(" ")
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -573,14 +631,11 @@ fn main() -> ExitCode {
                 print!("{err}");
                 return ExitCode::SUCCESS;
             }
-            let text = err.render().to_string();
-            let first = text.lines().next().unwrap_or("error: bad arguments");
-            let first = if matches!(err.kind(), DisplayHelpOnMissingArgumentOrSubcommand) {
-                "error: a subcommand is required: discrete, lif, encode, blobs, classify, figures, plot-bench or bench (see snn --help)"
-            } else {
-                first
-            };
-            eprintln!("{first}");
+            if matches!(err.kind(), DisplayHelpOnMissingArgumentOrSubcommand) {
+                eprintln!("error: a subcommand is required: discrete, lif, encode, blobs, classify, figures, plot-bench or bench (see snn --help)");
+                return ExitCode::from(2);
+            }
+            eprintln!("{}", one_line(&err.render().to_string()));
             return ExitCode::from(2);
         }
     };

@@ -294,6 +294,100 @@ fn bad_arguments_get_one_clear_line() {
     }
 }
 
+/// The error names the flag the user typed, whatever snn-core calls the parameter; a missing
+/// argument names the missing flags, a bad choice lists the possible values; units are the
+/// ones the flags take.
+#[test]
+fn errors_name_the_flag_the_user_typed() {
+    let discrete = |decay: &str, threshold: &str, current: &str, steps: &str| {
+        snn(&[
+            "discrete",
+            "--decay",
+            decay,
+            "--threshold",
+            threshold,
+            "--current",
+            current,
+            "--steps",
+            steps,
+        ])
+        .2
+    };
+    let cases: Vec<(String, &str)> = vec![
+        (
+            discrete("0.5", "0", "1", "10"),
+            "error: --threshold: threshold must be > the reset value (0), got 0",
+        ),
+        (
+            discrete("0.5", "1", "nan", "10"),
+            "error: --current: drive must be finite, got NaN",
+        ),
+        (
+            snn(&["bench", "--n", "0"]).2,
+            "error: --n: neurons must be at least 1, got 0",
+        ),
+        (
+            snn(&["lif", "--currents-na", "1", "--method", "euler", "--dt-ms", "20"]).2,
+            "error: --dt-ms: dt must be < tau_m for Euler integration, got dt = 20 ms, tau_m = 10 ms",
+        ),
+        (
+            snn(&["lif", "--currents-na", "1", "--v-th-mv", "-70"]).2,
+            "error: --v-th-mv: v_th must be > v_reset (-65), got -70",
+        ),
+        (
+            snn(&[
+                "encode",
+                "--rate-hz",
+                "2000",
+                "--dt-ms",
+                "1",
+                "--duration-s",
+                "1",
+                "--trains",
+                "2",
+                "--seed",
+                "1",
+            ])
+            .2,
+            "error: --rate-hz: max_rate * dt must be <= 1 for Bernoulli encoding, got max_rate = 2000 Hz, dt = 1 ms (p = 2)",
+        ),
+    ];
+    for (err, want) in &cases {
+        assert_eq!(err.trim_end(), *want);
+    }
+    let (code, _, err) = snn(&["discrete", "--decay", "2"]);
+    assert_eq!(code, 2);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    for flag in ["--threshold", "--current", "--steps"] {
+        assert!(err.contains(flag), "{err}");
+    }
+    let (_, _, err) = snn(&["lif", "--currents-na", "1", "--method", "rk4"]);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("[possible values: exact, euler]"), "{err}");
+    let (_, _, err) = snn(&["classify", "--encoding", "spikes"]);
+    assert!(
+        err.contains("[possible values: rate, latency, current]"),
+        "{err}"
+    );
+}
+
+/// `snn bench` says in words what it ran, and how many threads it really used.
+#[test]
+fn bench_names_its_workload_and_threads() {
+    let v = ok_json(&["bench", "--n", "1000", "--steps", "10"]);
+    let w = v["workload"].as_str().unwrap();
+    assert!(
+        w.contains("spike when v > 1") && !w.contains("NOTES"),
+        "{w}"
+    );
+    assert_eq!(v["threads"], 1);
+    // Below the parallel threshold the run stays on one thread, --parallel or not.
+    let v = ok_json(&["bench", "--n", "1000", "--steps", "10", "--parallel"]);
+    assert_eq!(v["threads"], 1);
+    let v = ok_json(&["bench", "--n", "1000", "--steps", "10", "--general"]);
+    assert!(v["workload"].as_str().unwrap().contains("refractory 2 ms"));
+}
+
 #[test]
 fn committed_figures_are_exactly_what_the_command_writes() {
     let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");

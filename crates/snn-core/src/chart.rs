@@ -1398,7 +1398,8 @@ fn encoding_view_str(
                 .y_label_formatter(&|y| {
                     let i = y.round();
                     let c = (ch as f64 - 1.0 - i) as usize;
-                    if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < ch && c % stride(ch) == 0 {
+                    if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < ch && c % stride(ch) == 0
+                    {
                         row_label(c, ch)
                     } else {
                         String::new()

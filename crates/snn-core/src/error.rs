@@ -150,6 +150,31 @@ pub enum SnnError {
 /// Result alias for snn-core.
 pub type Result<T> = std::result::Result<T, SnnError>;
 
+impl SnnError {
+    /// The name of the parameter the error is about, as the API spells it (`"v_th"`,
+    /// `"threshold"`, `"copies"`, …), so a front end can point at its own name for it (a
+    /// command-line flag, a notebook variable). `None` for a chart that could not be drawn.
+    pub fn parameter(&self) -> Option<&'static str> {
+        match self {
+            SnnError::NonFinite { name, .. }
+            | SnnError::NotPositive { name, .. }
+            | SnnError::Negative { name, .. }
+            | SnnError::OutOfRange { name, .. }
+            | SnnError::Zero { name }
+            | SnnError::Empty { name }
+            | SnnError::LengthMismatch { name, .. }
+            | SnnError::TooFew { name, .. }
+            | SnnError::TooLarge { name, .. }
+            | SnnError::IndexOutOfRange { name, .. }
+            | SnnError::ThresholdNotAboveReset { name, .. } => Some(name),
+            SnnError::Mismatch { what, .. } => Some(what),
+            SnnError::ProbabilityAboveOne { .. } => Some("max_rate"),
+            SnnError::EulerUnstable { .. } => Some("dt"),
+            SnnError::Chart(_) => None,
+        }
+    }
+}
+
 pub(crate) fn finite(name: &'static str, value: f64) -> Result<f64> {
     if value.is_finite() {
         Ok(value)

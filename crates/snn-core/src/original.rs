@@ -147,13 +147,11 @@ impl OriginalDemo {
         }
         for i in 1..k.saturating_sub(1) {
             let target = lo + (hi - lo) * i as f64 / (k - 1) as f64;
-            let best = (0..n)
-                .filter(|&r| !used[r])
-                .min_by(|&a, &b| {
-                    let da = (counts[order[a]] as f64 - target).abs();
-                    let db = (counts[order[b]] as f64 - target).abs();
-                    da.total_cmp(&db).then(a.cmp(&b))
-                });
+            let best = (0..n).filter(|&r| !used[r]).min_by(|&a, &b| {
+                let da = (counts[order[a]] as f64 - target).abs();
+                let db = (counts[order[b]] as f64 - target).abs();
+                da.total_cmp(&db).then(a.cmp(&b))
+            });
             if let Some(r) = best {
                 take(r, &mut used);
             }

@@ -156,7 +156,7 @@ fn membrane_draws_threshold_reset_spikes_and_current() {
     assert_eq!(tr.crossings.len(), res.spikes.len());
     for (&(step, peak), (_, spike_step)) in tr.crossings.iter().zip(res.spikes.iter()) {
         assert_eq!(step, spike_step);
-        assert!(peak >= -50.0 && peak < -49.0, "{peak}");
+        assert!((-50.0..-49.0).contains(&peak), "{peak}");
         assert_eq!(tr.v[step as usize + 1], -65.0);
     }
     let lengths: Vec<usize> = doc(svg)
