@@ -336,20 +336,11 @@ fn errors_name_the_flag_the_user_typed() {
         ),
         (
             snn(&[
-                "encode",
-                "--rate-hz",
-                "2000",
-                "--dt-ms",
-                "1",
-                "--duration-s",
-                "1",
-                "--trains",
-                "2",
-                "--seed",
-                "1",
+                "encode", "--seed", "3", "--trains", "1", "--dt-ms", "2", "--rate-hz", "750",
+                "--duration-s", "2",
             ])
             .2,
-            "error: --rate-hz: max_rate * dt must be <= 1 for Bernoulli encoding, got max_rate = 2000 Hz, dt = 1 ms (p = 2)",
+            "error: --rate-hz: max_rate * dt must be <= 1 for Bernoulli encoding, got max_rate = 750 Hz, dt = 2 ms (p = 1.5)",
         ),
     ];
     for (err, want) in &cases {

@@ -1334,6 +1334,17 @@ fn encoding_view_str(
             c.to_string()
         }
     };
+    // The tick label at `y` of a panel of `rows` rows, channel 0 at the top: its row's label
+    // at whole rows (every k-th row beyond 40), nothing between.
+    let row_tick = |y: f64, rows: usize| -> String {
+        let i = y.round();
+        let c = (rows as f64 - 1.0 - i) as usize;
+        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < rows && c % stride(rows) == 0 {
+            row_label(c, rows)
+        } else {
+            String::new()
+        }
+    };
     Chart::draw(title, (WIDTH, height), |area| {
         let panels = encodings.len() + 1;
         let first_w = WIDTH as i32 / (panels as i32 + 1) + 20;
@@ -1356,16 +1367,7 @@ fn encoding_view_str(
             .disable_mesh()
             .x_labels(3)
             .y_labels(2 * n_in.min(40) + 1)
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                let c = (n_in as f64 - 1.0 - i) as usize;
-                if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n_in && c % stride(n_in) == 0
-                {
-                    row_label(c, n_in)
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| row_tick(*y, n_in))
             .x_label_formatter(&|x| tick(*x))
             .x_desc("intensity")
             .axis_desc_style((FONT, 14))
@@ -1399,16 +1401,7 @@ fn encoding_view_str(
                 .disable_mesh()
                 .x_labels(3)
                 .y_labels(2 * ch.min(40) + 1)
-                .y_label_formatter(&|y| {
-                    let i = y.round();
-                    let c = (ch as f64 - 1.0 - i) as usize;
-                    if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < ch && c % stride(ch) == 0
-                    {
-                        row_label(c, ch)
-                    } else {
-                        String::new()
-                    }
-                })
+                .y_label_formatter(&|y| row_tick(*y, ch))
                 .x_label_formatter(&|x| tick(*x))
                 .x_desc("Time (ms)")
                 .axis_desc_style((FONT, 14))
