@@ -52,6 +52,20 @@ pub enum SnnError {
         /// Reset given.
         v_reset: f64,
     },
+    /// A reset that does not bring the potential below the firing level once rounded to the
+    /// precision the population runs in (`f32` keeps about 7 significant digits): a neuron
+    /// reset from the threshold would be at or above it again, and fire on every step.
+    #[error("v_reset must lie below v_th in {precision}, got v_th = {v_th}, v_reset = {v_reset}: in {precision} a neuron reset from the threshold lands at {after}, not below it (move them further apart or use f64)")]
+    ResetNotBelowThreshold {
+        /// The precision, `f32` or `f64`.
+        precision: &'static str,
+        /// Threshold as given.
+        v_th: f64,
+        /// Reset as given (for a soft reset, `V_th - (V_th - V_reset)`).
+        v_reset: f64,
+        /// Where a neuron at the firing level lands after its reset, in that precision.
+        after: f64,
+    },
     /// A factor that must lie in an interval did not.
     #[error("{name} must be in {range}, got {value}")]
     OutOfRange {
@@ -169,6 +183,7 @@ impl SnnError {
             | SnnError::ThresholdNotAboveReset { name, .. } => Some(name),
             SnnError::Mismatch { what, .. } => Some(what),
             SnnError::ProbabilityAboveOne { .. } => Some("max_rate"),
+            SnnError::ResetNotBelowThreshold { .. } => Some("v_reset"),
             SnnError::EulerUnstable { .. } => Some("dt"),
             SnnError::Chart(_) => None,
         }

@@ -47,8 +47,8 @@ pub use encode::{
 pub use error::{Result, SnnError, MAX_BYTES, MAX_MAGNITUDE};
 pub use learn::{Classifier, Encoding, History, Logistic, Response, Standardizer, TrainConfig};
 pub use neuron::{
-    Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams, Model,
-    Reset,
+    Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams,
+    LifReset, Model, Reset,
 };
 pub use original::OriginalDemo;
 pub use population::{

@@ -26,15 +26,29 @@ pub enum Integration {
     Euler,
 }
 
-/// What happens to the potential when a neuron spikes.
+/// What happens to the potential of a [`DiscreteParams`] neuron when it spikes.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum Reset {
-    /// `V <- v` (the original demo and most textbooks: reset to a fixed value). For
-    /// [`LifParams`] the value is `v_reset` and the variant's payload is ignored.
+    /// `V <- v` (the original demo and most textbooks: reset to a fixed value, 0 in the
+    /// original).
     ToValue(f64),
-    /// `V <- V - (V_th - V_reset)`: the overshoot above threshold is kept ("soft reset").
-    /// For [`DiscreteParams`], `V <- V - threshold`.
+    /// `V <- V - threshold`: the overshoot above threshold is kept ("soft reset").
     #[default]
+    Subtract,
+}
+
+/// What happens to the potential of a [`LifParams`] neuron when it spikes. The reset level is
+/// always the model's own `V_reset` (so no value can be given here and then ignored); with a
+/// refractory period the neuron is then held where the reset put it for `t_ref`, and cannot
+/// spike while held (Brian2's `(unless refractory)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LifReset {
+    /// `V <- V_reset` ("hard reset").
+    #[default]
+    ToVReset,
+    /// `V <- V' - (V_th - V_reset)`, where `V'` is the updated potential that crossed: the
+    /// overshoot above threshold is kept ("soft reset"), and the neuron is held at that value
+    /// during the refractory period.
     Subtract,
 }
 
@@ -56,7 +70,8 @@ pub enum Crossing {
 /// * affine form (discrete): `V' = V*alpha + offset + gain*I`
 ///
 /// then, if `V'` crosses `v_th`: a spike, `V' <- V'*reset_keep + reset_add`, and the neuron
-/// is held at `v_hold` for `ref_steps` further steps.
+/// is held where the reset put it for `ref_steps` further steps, unable to spike. (`v_hold`
+/// is the reset level, for charts.)
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Kernel<F> {
     pub(crate) alpha: F,
@@ -83,7 +98,7 @@ impl<F: Real> Kernel<F> {
     /// the step's current. The same arithmetic as the loop, for traces (one neuron at a time).
     pub(crate) fn unreset(&self, v: F, held: bool, input: F) -> F {
         if held && self.ref_steps > 0 {
-            return self.v_hold;
+            return v;
         }
         let dj = self.offset + self.gain * input;
         if self.relax {
@@ -304,7 +319,7 @@ pub struct LifParams {
     dt: f64,
     v0: f64,
     integration: Integration,
-    reset: Reset,
+    reset: LifReset,
     crossing: Crossing,
     alpha: f64,
     ref_steps: u32,
@@ -331,8 +346,8 @@ pub struct LifBuilder {
     pub v0: f64,
     /// Integration method. Default [`Integration::Exact`].
     pub integration: Integration,
-    /// Reset rule. Default [`Reset::ToValue`] to `V_reset`.
-    pub reset: Reset,
+    /// Reset rule. Default [`LifReset::ToVReset`].
+    pub reset: LifReset,
     /// Threshold comparison. Default [`Crossing::Above`].
     pub crossing: Crossing,
 }
@@ -364,7 +379,7 @@ impl LifBuilder {
         /// Sets the integration method.
         integration: Integration,
         /// Sets the reset rule.
-        reset: Reset,
+        reset: LifReset,
         /// Sets the threshold comparison.
         crossing: Crossing,
     }
@@ -444,7 +459,7 @@ impl LifParams {
             dt: 0.1,
             v0: -65.0,
             integration: Integration::Exact,
-            reset: Reset::ToValue(-65.0),
+            reset: LifReset::ToVReset,
             crossing: Crossing::Above,
         }
     }
@@ -499,6 +514,14 @@ impl LifParams {
     /// Integration method.
     pub fn integration(&self) -> Integration {
         self.integration
+    }
+    /// Reset rule.
+    pub fn reset(&self) -> LifReset {
+        self.reset
+    }
+    /// Threshold comparison.
+    pub fn crossing(&self) -> Crossing {
+        self.crossing
     }
     /// Per-step relaxation factor: `exp(-dt/tau_m)` (exact) or `1 - dt/tau_m` (Euler).
     pub fn alpha(&self) -> f64 {
@@ -574,8 +597,8 @@ impl LifParams {
 impl Model for LifParams {
     fn kernel<F: Real>(&self) -> Kernel<F> {
         let (keep, add) = match self.reset {
-            Reset::ToValue(_) => (0.0, self.v_reset),
-            Reset::Subtract => (1.0, -(self.v_th - self.v_reset)),
+            LifReset::ToVReset => (0.0, self.v_reset),
+            LifReset::Subtract => (1.0, -(self.v_th - self.v_reset)),
         };
         Kernel {
             alpha: F::of(self.alpha),

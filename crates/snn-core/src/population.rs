@@ -223,6 +223,17 @@ impl<F: Real> Population<F> {
         nonzero("neurons", n)?;
         fits("neurons", n, std::mem::size_of::<F>() + 9)?;
         let k = model.kernel::<F>();
+        // The reset must bring a neuron at the firing level below it in F, or it would fire
+        // on every step (e.g. v_th = -50 and v_reset = -50.000001 are one value in f32).
+        let after = k.v_fire * k.reset_keep + k.reset_add;
+        if after >= k.v_fire {
+            return Err(SnnError::ResetNotBelowThreshold {
+                precision: F::NAME,
+                v_th: k.v_th.as_f64(),
+                v_reset: (k.v_th * k.reset_keep + k.reset_add).as_f64(),
+                after: after.as_f64(),
+            });
+        }
         Ok(Self {
             v: vec![k.v0; n],
             refr: vec![0; n],
@@ -594,13 +605,16 @@ macro_rules! neuron_step {
             vj * $k.alpha + dj
         };
         let mut left = 0;
+        let mut held = false;
         if $refr {
-            let held = $r > 0;
-            next = if held { $k.v_hold } else { next };
+            // A held neuron keeps the value its reset gave it (V_reset, or for a soft reset
+            // V' - (V_th - V_reset)) and cannot spike: Brian2's `(unless refractory)`.
+            held = $r > 0;
+            next = if held { vj } else { next };
             // Wrapping: overflow checks (on in notebooks) would add a branch.
             left = $r.wrapping_sub(held as u32);
         }
-        let spike = next >= $k.v_fire;
+        let spike = (next >= $k.v_fire) & !held;
         let after = if $sub {
             next + $k.reset_add
         } else {

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use snn_core::ndarray::Array2;
 use snn_core::{
-    Crossing, DiscreteParams, Drive, Input, Integration, LifParams, Population, Record, Reset,
+    Crossing, DiscreteParams, Drive, Input, Integration, LifParams, LifReset, Population, Record,
 };
 
 /// Reference: `step()` one step at a time, recording (neuron, step) and counts by hand.
@@ -33,9 +33,9 @@ fn lif(subtract: bool, strict: bool, t_ref: f64, euler: bool) -> LifParams {
     LifParams::builder()
         .t_ref(t_ref)
         .reset(if subtract {
-            Reset::Subtract
+            LifReset::Subtract
         } else {
-            Reset::ToValue(0.0)
+            LifReset::ToVReset
         })
         .crossing(if strict {
             Crossing::Above
