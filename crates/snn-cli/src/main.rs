@@ -239,7 +239,6 @@ const LIF_FLAGS: Flags = &[
     ("input", "--currents-na"),
     ("neurons", "--currents-na"),
     ("duration", "--duration-ms"),
-    ("duration / dt (steps)", "--duration-ms / --dt-ms"),
 ];
 const ENCODE_FLAGS: Flags = &[
     ("max_rate", "--rate-hz"),

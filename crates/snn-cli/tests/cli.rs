@@ -362,6 +362,21 @@ fn errors_name_the_flag_the_user_typed() {
     );
 }
 
+/// A size that would exhaust memory is refused at once with the flag that set it (before,
+/// `--copies 1000000000` aborted the process: "memory allocation of 64000000000 bytes
+/// failed").
+#[test]
+fn sizes_past_the_memory_limit_are_refused_by_flag() {
+    let (code, out, err) = snn(&["classify", "--encoding", "rate", "--copies", "1000000000"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: --copies: copies would need "),
+        "{err}"
+    );
+}
+
 /// `snn bench` says in words what it ran, and how many threads it really used.
 #[test]
 fn bench_names_its_workload_and_threads() {

@@ -1592,7 +1592,8 @@ pub fn confusion(c: &crate::readout::Confusion, title: &str) -> Result<Chart> {
             .map_err(s)?;
         for t in 0..k {
             for p in 0..k {
-                let v = c.count(t, p) as f64;
+                let n = c.count(t, p).map_err(s)?;
+                let v = f64::from(n);
                 let y = (k - 1 - t) as f64;
                 let x = p as f64;
                 let shade = viridis(v / max);
@@ -1605,7 +1606,7 @@ pub fn confusion(c: &crate::readout::Confusion, title: &str) -> Result<Chart> {
                 let text_color = if v / max > 0.6 { BLACK } else { WHITE };
                 chart
                     .draw_series(std::iter::once(Text::new(
-                        format!("{}", c.count(t, p)),
+                        format!("{n}"),
                         (x, y),
                         (FONT, 20).into_font().color(&text_color).pos(
                             plotters::style::text_anchor::Pos::new(

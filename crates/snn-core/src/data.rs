@@ -162,12 +162,22 @@ impl Blobs {
         self.y.is_empty()
     }
     /// The samples at `idx`, in that order.
-    pub fn select(&self, idx: &[usize]) -> Blobs {
-        Blobs {
+    ///
+    /// # Errors
+    /// [`SnnError::IndexOutOfRange`] for an index past the last sample.
+    pub fn select(&self, idx: &[usize]) -> Result<Blobs> {
+        if let Some(&bad) = idx.iter().find(|&&i| i >= self.len()) {
+            return Err(SnnError::IndexOutOfRange {
+                name: "sample index",
+                len: self.len(),
+                index: bad,
+            });
+        }
+        Ok(Blobs {
             x: self.x.select(Axis(0), idx),
             y: idx.iter().map(|&i| self.y[i]).collect(),
             n_classes: self.n_classes,
-        }
+        })
     }
     /// A random split: `test_fraction` of the samples (rounded, at least one) held out.
     ///
@@ -194,7 +204,7 @@ impl Blobs {
         let mut order: Vec<usize> = (0..n).collect();
         order.shuffle(rng);
         let (test, train) = order.split_at(n_test);
-        Ok((self.select(train), self.select(test)))
+        Ok((self.select(train)?, self.select(test)?))
     }
 }
 

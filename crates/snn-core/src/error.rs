@@ -136,6 +136,16 @@ pub enum SnnError {
         /// Index given.
         index: usize,
     },
+    /// A count of steps that does not fit the step counters (`u32`).
+    #[error("{name} would need {steps} steps, more than the limit of {limit} steps")]
+    TooManySteps {
+        /// What was being counted.
+        name: &'static str,
+        /// Steps it would need.
+        steps: u64,
+        /// The limit, `u32::MAX`.
+        limit: u64,
+    },
     /// A request whose buffers would exceed [`MAX_BYTES`].
     #[error("{name} would need {bytes} bytes, more than the limit of {limit} bytes")]
     TooLarge {
@@ -179,6 +189,7 @@ impl SnnError {
             | SnnError::LengthMismatch { name, .. }
             | SnnError::TooFew { name, .. }
             | SnnError::TooLarge { name, .. }
+            | SnnError::TooManySteps { name, .. }
             | SnnError::IndexOutOfRange { name, .. }
             | SnnError::ThresholdNotAboveReset { name, .. } => Some(name),
             SnnError::Mismatch { what, .. } => Some(what),
@@ -278,5 +289,29 @@ mod tests {
             Err(SnnError::TooLarge { name: "v", .. })
         ));
         assert!(fits("v", 1000, 8).is_ok());
+    }
+
+    /// A step count is reported in steps, bytes in bytes: one variant per kind of limit.
+    #[test]
+    fn each_limit_speaks_its_own_unit() {
+        let e = crate::LifParams::builder()
+            .t_ref(1e9)
+            .dt(1e-3)
+            .build()
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            SnnError::TooManySteps {
+                name: "t_ref / dt",
+                ..
+            }
+        ));
+        assert_eq!(
+            e.to_string(),
+            "t_ref / dt would need 1000000000000 steps, more than the limit of 4294967295 steps"
+        );
+        let e = fits("v", usize::MAX / 2, 8).unwrap_err();
+        assert!(e.to_string().contains("bytes") && !e.to_string().contains("steps"));
+        assert_eq!(e.parameter(), Some("v"));
     }
 }

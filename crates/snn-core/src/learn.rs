@@ -25,7 +25,7 @@ use rand::Rng;
 
 use crate::data::{Blobs, Grid};
 use crate::encode::{LatencyEncoder, RateEncoder, RateModel};
-use crate::error::{finite, nonzero, positive, Result, SnnError};
+use crate::error::{finite, fits, nonzero, positive, Result, SnnError};
 use crate::neuron::{DiscreteParams, Reset};
 use crate::population::{Drive, Population, Record};
 use crate::readout::{accuracy, Confusion};
@@ -65,23 +65,7 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// Parses `current`, `rate` or `latency`.
-    ///
-    /// # Errors
-    /// [`SnnError::OutOfRange`] for anything else.
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "rate" => Ok(Self::Rate),
-            "latency" => Ok(Self::Latency),
-            "current" => Ok(Self::Current),
-            _ => Err(SnnError::OutOfRange {
-                name: "encoding",
-                range: "{current, rate, latency}",
-                value: f64::NAN,
-            }),
-        }
-    }
-    /// The name `parse` accepts.
+    /// The encoding's name: `current`, `rate` or `latency`.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Rate => "rate",
@@ -324,8 +308,12 @@ impl Classifier {
         let features = self.w.nrows() - 1;
         let rows = match self.encoding {
             Encoding::Current => 0,
-            Encoding::Rate | Encoding::Latency => 2 * features * m,
+            Encoding::Rate | Encoding::Latency => (2 * features).saturating_mul(m),
         };
+        // Every buffer `copies` sizes, checked before any is allocated: these synapses, and
+        // per sample the encoder intensities, spikes (u16) and input currents.
+        fits("copies", rows.saturating_mul(self.classes()), 8)?;
+        fits("copies", rows.saturating_mul(self.steps.max(1)), 8)?;
         Ok(Array2::from_shape_fn((rows, self.classes()), |(k, j)| {
             let c = k / m;
             let w = self.w[[c / 2, j]];
@@ -588,6 +576,13 @@ impl Logistic {
         }
         cfg.validate()?;
         let k = train.n_classes.max(2);
+        if let Some(&bad) = train.y.iter().find(|&&y| y >= k) {
+            return Err(SnnError::IndexOutOfRange {
+                name: "class label",
+                len: k,
+                index: bad,
+            });
+        }
         let n = train.len() as f64;
         let mut model = Self {
             standardizer: Standardizer::fit(train.x.view())?,

@@ -54,7 +54,7 @@ pub use original::OriginalDemo;
 pub use population::{
     Drive, Input, Population, Record, SimResult, SpikeTrains, Trace, PARALLEL_MIN,
 };
-pub use readout::{accuracy, Confusion, Decision};
+pub use readout::{accuracy, Confusion};
 pub use real::Real;
 pub use stepper::{Snapshot, StepThrough};
 

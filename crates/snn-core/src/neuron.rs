@@ -390,8 +390,8 @@ impl LifBuilder {
     /// [`SnnError::NonFinite`] for any NaN or infinite value; [`SnnError::NotPositive`] for
     /// `tau_m`, `dt`, `r_m` <= 0; [`SnnError::Negative`] for `t_ref` < 0;
     /// [`SnnError::ThresholdNotAboveReset`] for `V_th <= V_reset`;
-    /// [`SnnError::EulerUnstable`] for Euler with `dt >= tau_m`; [`SnnError::TooLarge`] when
-    /// `t_ref / dt` does not fit a step counter.
+    /// [`SnnError::EulerUnstable`] for Euler with `dt >= tau_m`; [`SnnError::TooManySteps`]
+    /// when `t_ref / dt` does not fit a step counter.
     pub fn build(self) -> Result<LifParams> {
         let tau_m = positive("tau_m", " ms", self.tau_m)?;
         let v_rest = bounded("v_rest", self.v_rest)?;
@@ -420,9 +420,9 @@ impl LifBuilder {
         };
         let steps = (t_ref / dt).round();
         if steps > u32::MAX as f64 {
-            return Err(SnnError::TooLarge {
+            return Err(SnnError::TooManySteps {
                 name: "t_ref / dt",
-                bytes: steps as u64,
+                steps: steps as u64,
                 limit: u32::MAX as u64,
             });
         }
@@ -549,10 +549,10 @@ impl LifParams {
         positive("duration", " ms", duration_ms)?;
         let steps = (duration_ms / self.dt).round().max(1.0);
         if steps > u32::MAX as f64 {
-            return Err(SnnError::OutOfRange {
-                name: "duration / dt (steps)",
-                range: "[1, 4294967295]",
-                value: steps,
+            return Err(SnnError::TooManySteps {
+                name: "duration",
+                steps: steps as u64,
+                limit: u32::MAX as u64,
             });
         }
         Ok(steps as usize)
@@ -711,7 +711,7 @@ mod tests {
         ));
         assert!(matches!(
             b.t_ref(1e300).build(),
-            Err(SnnError::TooLarge { .. })
+            Err(SnnError::TooManySteps { .. })
         ));
     }
 

@@ -35,6 +35,22 @@ pub enum Drive<'a, F> {
     Matrix(ArrayView2<'a, F>),
 }
 
+/// A run's drive as the loops read it: a [`Drive`] whose matrix is one contiguous,
+/// row-major slice (`run` copies a matrix of any other layout first), so every row of
+/// every block is a plain subslice and no step has a missing-input path.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a, F> {
+    /// One current for every neuron at every step.
+    Constant(F),
+    /// One current per neuron (length `n`).
+    PerNeuron(&'a [F]),
+    /// One current per step (length `steps`).
+    Shared(&'a [F]),
+    /// `steps` rows of `n` currents, row-major.
+    Matrix(&'a [F], usize),
+}
+
 /// What a [`Population::run`] records. Spike counts per neuron are always kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
@@ -395,9 +411,9 @@ impl<F: Real> Population<F> {
         let n = self.v.len();
         nonzero("steps", steps)?;
         if steps > u32::MAX as usize {
-            return Err(SnnError::TooLarge {
+            return Err(SnnError::TooManySteps {
                 name: "steps",
-                bytes: steps as u64,
+                steps: steps as u64,
                 limit: u32::MAX as u64,
             });
         }
@@ -462,15 +478,21 @@ impl<F: Real> Population<F> {
         // gives exactly the spikes of stepping everyone together, at a fraction of the memory
         // traffic. Spike events are put back in time order at the end.
         let standard = match drive {
-            Drive::Matrix(m) if !m.is_standard_layout() => {
-                Some(m.as_standard_layout().into_owned())
-            }
+            Drive::Matrix(m) if m.as_slice().is_none() => Some(m.as_standard_layout().into_owned()),
             _ => None,
         };
-        let mut events = match &standard {
-            Some(a) => self.simulate(steps, Drive::Matrix(a.view()), record.spikes, &mut traces),
-            None => self.simulate(steps, drive, record.spikes, &mut traces),
+        let source = match (drive, &standard) {
+            (Drive::Constant(x), _) => Source::Constant(x),
+            (Drive::PerNeuron(i), _) => Source::PerNeuron(i),
+            (Drive::Shared(i), _) => Source::Shared(i),
+            (Drive::Matrix(m), None) => Source::Matrix(m.to_slice().unwrap_or(&[]), n),
+            (Drive::Matrix(_), Some(a)) => Source::Matrix(a.as_slice().unwrap_or(&[]), n),
         };
+        if let Source::Matrix(all, _) = source {
+            // A standard-layout copy is always one slice; refuse rather than misread.
+            check_len("drive rows x columns", steps * n, all.len())?;
+        }
+        let mut events = self.simulate(steps, source, record.spikes, &mut traces);
         self.steps_done += steps as u64;
         if record.spikes {
             // Blocks come in neuron order, each in time order: a stable sort by step gives
@@ -502,7 +524,7 @@ impl<F: Real> Population<F> {
     fn simulate(
         &mut self,
         steps: usize,
-        drive: Drive<'_, F>,
+        drive: Source<'_, F>,
         record_spikes: bool,
         traces: &mut [Trace<F>],
     ) -> Vec<(u32, u32)> {
@@ -653,26 +675,27 @@ const BLOCK: usize = 1024;
 
 /// The input of neurons `lo..hi` at `step`.
 #[inline]
-fn feed_at<'b, F: Real>(drive: &'b Drive<'_, F>, step: usize, lo: usize, hi: usize) -> Feed<'b, F> {
+fn feed_at<'b, F: Real>(
+    drive: &'b Source<'_, F>,
+    step: usize,
+    lo: usize,
+    hi: usize,
+) -> Feed<'b, F> {
     match drive {
-        Drive::Constant(x) => Feed::Uniform(*x),
-        Drive::PerNeuron(i) => Feed::Each(&i[lo..hi]),
-        Drive::Shared(i) => Feed::Uniform(i[step]),
-        // `run` makes the matrix standard-layout, so every row is one contiguous slice.
-        Drive::Matrix(m) => match m.slice(ndarray::s![step, lo..hi]).to_slice() {
-            Some(r) => Feed::Each(r),
-            None => Feed::Each(&[]),
-        },
+        Source::Constant(x) => Feed::Uniform(*x),
+        Source::PerNeuron(i) => Feed::Each(&i[lo..hi]),
+        Source::Shared(i) => Feed::Uniform(i[step]),
+        Source::Matrix(all, n) => Feed::Each(&all[step * n + lo..step * n + hi]),
     }
 }
 
 /// The input current of neuron `j` at `step`, for traces.
-fn input_at<F: Real>(drive: &Drive<'_, F>, step: usize, j: usize) -> F {
+fn input_at<F: Real>(drive: &Source<'_, F>, step: usize, j: usize) -> F {
     match *drive {
-        Drive::Constant(x) => x,
-        Drive::PerNeuron(i) => i[j],
-        Drive::Shared(i) => i[step],
-        Drive::Matrix(m) => m[(step, j)],
+        Source::Constant(x) => x,
+        Source::PerNeuron(i) => i[j],
+        Source::Shared(i) => i[step],
+        Source::Matrix(all, n) => all[step * n + j],
     }
 }
 
@@ -688,14 +711,14 @@ fn run_block<F: Real>(
     s: &mut [bool],
     c: &mut [u32],
     steps: usize,
-    drive: &Drive<'_, F>,
+    drive: &Source<'_, F>,
     record_spikes: bool,
     events: &mut Vec<(u32, u32)>,
     traces: &mut Option<(&mut [Trace<F>], &[usize])>,
 ) {
     let hi = lo + v.len();
     let mut pre = [F::zero(); BLOCK];
-    let constant = if let Drive::PerNeuron(i) = drive {
+    let constant = if let Source::PerNeuron(i) = drive {
         for (p, &x) in pre.iter_mut().zip(&i[lo..hi]) {
             *p = k.offset + k.gain * x;
         }
@@ -758,20 +781,20 @@ fn run_lanes<F: Real, const LANES: usize>(
     s: &mut [bool],
     c: &mut [u32],
     steps: usize,
-    drive: &Drive<'_, F>,
+    drive: &Source<'_, F>,
 ) -> bool {
     let mut shared_d = Vec::new();
     let lane_drive = match drive {
-        Drive::Constant(x) => LaneDrive::Fixed(Some(k.offset + k.gain * *x)),
-        Drive::PerNeuron(_) => LaneDrive::Fixed(None),
-        Drive::Shared(i) => {
+        Source::Constant(x) => LaneDrive::Fixed(Some(k.offset + k.gain * *x)),
+        Source::PerNeuron(_) => LaneDrive::Fixed(None),
+        Source::Shared(i) => {
             shared_d.extend(i.iter().map(|&x| k.offset + k.gain * x));
             LaneDrive::Shared(&shared_d)
         }
-        Drive::Matrix(_) => return false,
+        Source::Matrix(..) => return false,
     };
     let per_neuron = |j: usize| match drive {
-        Drive::PerNeuron(i) => k.offset + k.gain * i[lo + j],
+        Source::PerNeuron(i) => k.offset + k.gain * i[lo + j],
         _ => F::zero(),
     };
     macro_rules! go {
@@ -811,7 +834,7 @@ pub(crate) fn run_lanes_best<F: Real, const LANES: usize>(
     s: &mut [bool],
     c: &mut [u32],
     steps: usize,
-    drive: &Drive<'_, F>,
+    drive: &Source<'_, F>,
 ) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
@@ -840,7 +863,7 @@ unsafe fn run_lanes_avx2<F: Real, const LANES: usize>(
     s: &mut [bool],
     c: &mut [u32],
     steps: usize,
-    drive: &Drive<'_, F>,
+    drive: &Source<'_, F>,
 ) -> bool {
     run_lanes::<F, LANES>(k, lo, v, r, s, c, steps, drive)
 }
@@ -930,7 +953,7 @@ fn run_block_best<F: Real>(
     s: &mut [bool],
     c: &mut [u32],
     steps: usize,
-    drive: &Drive<'_, F>,
+    drive: &Source<'_, F>,
     record_spikes: bool,
     events: &mut Vec<(u32, u32)>,
     traces: &mut Option<(&mut [Trace<F>], &[usize])>,
@@ -968,7 +991,7 @@ pub const PARALLEL_MIN: usize = 1 << 16;
 mod parallel {
     use rayon::prelude::*;
 
-    use super::{dispatch, run_block_best, Drive, Feed, BLOCK};
+    use super::{dispatch, run_block_best, Feed, Source, BLOCK};
     use crate::neuron::Kernel;
     use crate::real::Real;
 
@@ -981,7 +1004,7 @@ mod parallel {
         s: &mut [bool],
         c: &mut [u32],
         steps: usize,
-        drive: Drive<'_, F>,
+        drive: Source<'_, F>,
         record: bool,
     ) -> Vec<(u32, u32)> {
         let parts: Vec<Vec<(u32, u32)>> = v

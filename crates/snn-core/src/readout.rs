@@ -2,40 +2,6 @@
 
 use crate::error::{Result, SnnError};
 
-/// How spike counts become a class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    /// One output neuron: class 1 when it fired at least this many spikes, else class 0.
-    CountThreshold(u32),
-    /// One neuron per class: the class whose neuron fired most. Ties go to the lowest class
-    /// index, so the decision is deterministic (all-silent outputs give class 0).
-    MostSpikes,
-}
-
-impl Decision {
-    /// The class for one sample's output counts.
-    ///
-    /// # Errors
-    /// [`SnnError::Empty`] for no counts.
-    pub fn decide(&self, counts: &[u32]) -> Result<usize> {
-        if counts.is_empty() {
-            return Err(SnnError::Empty { name: "counts" });
-        }
-        Ok(match *self {
-            Decision::CountThreshold(th) => usize::from(counts[0] >= th),
-            Decision::MostSpikes => {
-                let mut best = 0;
-                for (i, &c) in counts.iter().enumerate() {
-                    if c > counts[best] {
-                        best = i;
-                    }
-                }
-                best
-            }
-        })
-    }
-}
-
 /// Fraction of `predicted` equal to `truth`.
 ///
 /// # Errors
@@ -93,13 +59,25 @@ impl Confusion {
         Ok(Self { k, counts })
     }
     /// Samples of true class `t` predicted as `p`.
-    pub fn count(&self, t: usize, p: usize) -> u32 {
-        self.counts[t * self.k + p]
+    ///
+    /// # Errors
+    /// [`SnnError::IndexOutOfRange`] for a class `>= k`.
+    pub fn count(&self, t: usize, p: usize) -> Result<u32> {
+        for (name, v) in [("true class", t), ("predicted class", p)] {
+            if v >= self.k {
+                return Err(SnnError::IndexOutOfRange {
+                    name,
+                    len: self.k,
+                    index: v,
+                });
+            }
+        }
+        Ok(self.counts[t * self.k + p])
     }
     /// Diagonal over total.
     pub fn accuracy(&self) -> f64 {
         let total: u32 = self.counts.iter().sum();
-        let diag: u32 = (0..self.k).map(|i| self.count(i, i)).sum();
+        let diag: u32 = (0..self.k).map(|i| self.counts[i * self.k + i]).sum();
         diag as f64 / total.max(1) as f64
     }
 }
@@ -107,18 +85,6 @@ impl Confusion {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decisions() {
-        assert_eq!(Decision::MostSpikes.decide(&[3, 5, 5]).unwrap(), 1);
-        assert_eq!(Decision::MostSpikes.decide(&[0, 0]).unwrap(), 0);
-        assert_eq!(Decision::CountThreshold(3).decide(&[3]).unwrap(), 1);
-        assert_eq!(Decision::CountThreshold(3).decide(&[2]).unwrap(), 0);
-        assert!(matches!(
-            Decision::MostSpikes.decide(&[]),
-            Err(SnnError::Empty { .. })
-        ));
-    }
 
     #[test]
     fn scores() {
@@ -129,7 +95,24 @@ mod tests {
         ));
         assert!(matches!(accuracy(&[], &[]), Err(SnnError::Empty { .. })));
         let c = Confusion::new(&[0, 1, 1, 0], &[0, 1, 0, 0], 2).unwrap();
-        assert_eq!((c.count(0, 0), c.count(0, 1), c.count(1, 1)), (2, 1, 1));
+        assert_eq!(
+            (c.count(0, 0), c.count(0, 1), c.count(1, 1)),
+            (Ok(2), Ok(1), Ok(1))
+        );
+        assert!(matches!(
+            c.count(2, 0),
+            Err(SnnError::IndexOutOfRange {
+                name: "true class",
+                ..
+            })
+        ));
+        assert!(matches!(
+            c.count(0, 5),
+            Err(SnnError::IndexOutOfRange {
+                name: "predicted class",
+                ..
+            })
+        ));
         assert_eq!(c.accuracy(), 0.75);
         assert!(matches!(
             Confusion::new(&[2], &[0], 2),

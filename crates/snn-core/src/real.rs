@@ -4,7 +4,7 @@ use std::fmt::{Debug, Display};
 
 use crate::error::Result;
 use crate::neuron::Kernel;
-use crate::population::{Drive, Input, Population, Record, SimResult, LANE_BYTES};
+use crate::population::{Drive, Input, Population, Record, SimResult, Source, LANE_BYTES};
 
 /// A floating-point type a population can be simulated in: `f32` (twice the throughput) or
 /// `f64` (the reference precision). Sealed: only these two implement it.
@@ -45,7 +45,7 @@ pub trait Real:
         s: &mut [bool],
         c: &mut [u32],
         steps: usize,
-        drive: &Drive<'_, Self>,
+        drive: &Source<'_, Self>,
     ) -> bool;
 }
 
@@ -98,7 +98,7 @@ macro_rules! real_impl {
                 s: &mut [bool],
                 c: &mut [u32],
                 steps: usize,
-                drive: &Drive<'_, Self>,
+                drive: &Source<'_, Self>,
             ) -> bool {
                 crate::population::run_lanes_best::<$t, { LANE_BYTES / std::mem::size_of::<$t>() }>(
                     k, lo, v, r, s, c, steps, drive,

@@ -206,3 +206,38 @@ fn exact_threshold_follows_the_crossing_rule_on_every_path() {
     exact_threshold::<f32>();
     exact_threshold::<f64>();
 }
+
+/// A drive matrix in any memory layout (column-major, or a strided view of a larger array)
+/// gives exactly the run of its standard-layout copy: `run` reads every row as one slice.
+#[test]
+fn matrix_drives_in_any_layout_give_the_same_run() {
+    let p = lif(true, true, 1.0, false);
+    let (steps, n) = (120, 70);
+    let standard = Array2::from_shape_fn((steps, n), |(s, j)| {
+        1.2 + ((s * 7 + j * 3) % 50) as f64 * 0.06
+    });
+    // Column-major (Fortran order).
+    use snn_core::ndarray::ShapeBuilder;
+    let fortran = Array2::from_shape_fn((steps, n).f(), |(s, j)| standard[(s, j)]);
+    let column_major = fortran.view();
+    assert!(column_major.as_slice().is_none());
+    // Strided: every other row of a (2 steps, n) array.
+    let tall = Array2::from_shape_fn((2 * steps, n), |(s, j)| standard[(s / 2, j)]);
+    let strided = tall.slice(snn_core::ndarray::s![..;2, ..]);
+    assert!(strided.as_slice().is_none());
+    let run = |m: snn_core::ndarray::ArrayView2<'_, f64>| {
+        let mut pop = Population::<f64>::new(&p, n).unwrap();
+        let out = pop
+            .run(
+                steps,
+                Drive::Matrix(m),
+                &Record::spikes().with_traces([0, n - 1]),
+            )
+            .unwrap();
+        (out, pop.v().to_vec())
+    };
+    let reference = run(standard.view());
+    assert!(reference.0.total_spikes() > 0);
+    assert_eq!(run(column_major), reference);
+    assert_eq!(run(strided), reference);
+}

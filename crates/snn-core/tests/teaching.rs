@@ -110,7 +110,7 @@ fn spread_shows_silent_to_busiest() {
     distinct.dedup();
     assert_eq!(distinct.len(), 5);
     // Fewer samples than asked: all of them, by current.
-    let small = data.select(&[3, 1, 2]);
+    let small = data.select(&[3, 1, 2]).unwrap();
     assert_eq!(demo.spread(&small, 5).unwrap().len(), 3);
     assert!(matches!(demo.spread(&data, 0), Err(SnnError::Zero { .. })));
 }
@@ -130,7 +130,10 @@ fn steps_for_a_duration() {
     assert!(p.steps_for(f64::NAN).is_err());
     assert!(matches!(
         p.steps_for(1e12),
-        Err(SnnError::OutOfRange { .. })
+        Err(SnnError::TooManySteps {
+            name: "duration",
+            ..
+        })
     ));
 }
 
