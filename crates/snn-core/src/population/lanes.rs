@@ -1,0 +1,181 @@
+//! Register lanes: a group of neurons held in registers with time innermost, compiled for AVX2 where the CPU has it.
+
+use super::*;
+
+/// Bytes of state per lane group in [`lanes`]: 64 `f32` or 32 `f64` neurons, eight AVX2
+/// registers, enough independent update chains to hide the latency of each step.
+pub(crate) const LANE_BYTES: usize = 256;
+
+/// The run with time innermost: a group of `LANES` neurons (64 `f32`, 32 `f64`: see
+/// [`Real`]) is held in registers and stepped through every step before the next group is
+/// loaded, so the state never touches memory inside the run. Only for runs that need nothing
+/// per step from the population as a whole: no spike events, no traces, and a drive that is
+/// constant per neuron or shared per step. Leftover neurons (fewer than a group) go through
+/// [`run_block`]. Returns false, having done nothing, when not applicable.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn run_lanes<F: Real, const LANES: usize>(
+    k: &Kernel<F>,
+    lo: usize,
+    v: &mut [F],
+    r: &mut [u32],
+    s: &mut [bool],
+    c: &mut [u32],
+    steps: usize,
+    drive: &Source<'_, F>,
+) -> bool {
+    let mut shared_d = Vec::new();
+    let lane_drive = match drive {
+        Source::Constant(x) => LaneDrive::Fixed(Some(k.offset + k.gain * *x)),
+        Source::PerNeuron(_) => LaneDrive::Fixed(None),
+        Source::Shared(i) => {
+            shared_d.extend(i.iter().map(|&x| k.offset + k.gain * x));
+            LaneDrive::Shared(&shared_d)
+        }
+        Source::Matrix(..) => return false,
+    };
+    let per_neuron = |j: usize| match drive {
+        Source::PerNeuron(i) => k.offset + k.gain * i[lo + j],
+        _ => F::zero(),
+    };
+    macro_rules! go {
+        ($relax:literal, $refr:literal, $sub:literal) => {
+            lanes::<F, LANES, $relax, $refr, $sub>(k, v, r, s, c, steps, lane_drive, per_neuron)
+        };
+    }
+    let done = by_switches!(k, go);
+    if done < v.len() {
+        run_block(
+            k,
+            lo + done,
+            &mut v[done..],
+            &mut r[done..],
+            &mut s[done..],
+            &mut c[done..],
+            steps,
+            drive,
+            false,
+            &mut Vec::new(),
+            &mut None,
+        );
+    }
+    true
+}
+
+/// [`run_lanes`] at its fastest here: compiled for AVX2 on x86-64, chosen when the CPU has
+/// it (checked once per block, outside the loops), or for the baseline of other targets.
+/// Returns false, having done nothing, on an x86-64 CPU without AVX2 (then [`run_block`]
+/// serves) or for a drive the lanes cannot take.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_lanes_best<F: Real, const LANES: usize>(
+    k: &Kernel<F>,
+    lo: usize,
+    v: &mut [F],
+    r: &mut [u32],
+    s: &mut [bool],
+    c: &mut [u32],
+    steps: usize,
+    drive: &Source<'_, F>,
+) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { run_lanes_avx2::<F, LANES>(k, lo, v, r, s, c, steps, drive) };
+        }
+        false
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    run_lanes::<F, LANES>(k, lo, v, r, s, c, steps, drive)
+}
+
+/// [`run_lanes`] compiled for AVX2 (wider vectors, the same results).
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn run_lanes_avx2<F: Real, const LANES: usize>(
+    k: &Kernel<F>,
+    lo: usize,
+    v: &mut [F],
+    r: &mut [u32],
+    s: &mut [bool],
+    c: &mut [u32],
+    steps: usize,
+    drive: &Source<'_, F>,
+) -> bool {
+    run_lanes::<F, LANES>(k, lo, v, r, s, c, steps, drive)
+}
+
+#[derive(Clone, Copy)]
+enum LaneDrive<'a, F> {
+    /// The same drive every step: one value for all (`Some`) or one per neuron (`None`).
+    Fixed(Option<F>),
+    /// One drive per step, the same for every neuron.
+    Shared(&'a [F]),
+}
+
+/// The register-resident loop of [`run_lanes`]; returns how many neurons it stepped (a
+/// multiple of `LANES`).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn lanes<F: Real, const LANES: usize, const RELAX: bool, const REF: bool, const SUB: bool>(
+    k: &Kernel<F>,
+    v: &mut [F],
+    r: &mut [u32],
+    s: &mut [bool],
+    c: &mut [u32],
+    steps: usize,
+    drive: LaneDrive<'_, F>,
+    per_neuron: impl Fn(usize) -> F,
+) -> usize {
+    let n = v.len() / LANES * LANES;
+    for base in (0..n).step_by(LANES) {
+        let mut vv = [F::zero(); LANES];
+        let mut rr = [0u32; LANES];
+        let mut cc = [0u32; LANES];
+        let mut dd = [F::zero(); LANES];
+        let mut last = [false; LANES];
+        for l in 0..LANES {
+            vv[l] = v[base + l];
+            rr[l] = r[base + l];
+            dd[l] = match drive {
+                LaneDrive::Fixed(Some(x)) => x,
+                _ => per_neuron(base + l),
+            };
+        }
+        // Written out, with no closure or helper call inside: notebooks may build snn-core
+        // with incremental codegen, which does not inline those, and a call per neuron and
+        // step would stop the loop vectorising.
+        macro_rules! step {
+            ($l:ident, $dj:expr) => {
+                for $l in 0..LANES {
+                    let spike = neuron_step!(k, RELAX, REF, SUB, vv[$l], rr[$l], $dj);
+                    cc[$l] = cc[$l].wrapping_add(spike as u32);
+                    last[$l] = spike;
+                }
+            };
+        }
+        match drive {
+            LaneDrive::Fixed(_) => {
+                for _ in 0..steps {
+                    step!(l, dd[l]);
+                }
+            }
+            LaneDrive::Shared(d) => {
+                for &x in &d[..steps] {
+                    step!(l, x);
+                }
+            }
+        }
+        for l in 0..LANES {
+            v[base + l] = vv[l];
+            r[base + l] = rr[l];
+            c[base + l] = c[base + l].wrapping_add(cc[l]);
+            s[base + l] = last[l];
+        }
+    }
+    n
+}

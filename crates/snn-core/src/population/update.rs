@@ -1,0 +1,83 @@
+//! The neuron loop: one pass over contiguous arrays per step, branch-free per neuron.
+
+use super::*;
+
+/// One step of every neuron with spike flags, for `step()` and the threaded `step()`: the
+/// per-neuron input is raw current, turned into drive in the loop.
+#[inline(always)]
+pub(crate) fn dispatch<F: Real>(
+    k: &Kernel<F>,
+    v: &mut [F],
+    r: &mut [u32],
+    s: &mut [bool],
+    c: &mut [u32],
+    feed: Feed<'_, F>,
+) -> usize {
+    dispatch_drive(k, v, r, s, c, feed, false)
+}
+
+/// Chooses the monomorphised loop for this kernel once per step, outside the neuron loop.
+/// `ready` says a per-neuron feed already holds the drive `offset + gain * I` rather than `I`.
+#[inline(always)]
+pub(crate) fn dispatch_drive<F: Real>(
+    k: &Kernel<F>,
+    v: &mut [F],
+    r: &mut [u32],
+    s: &mut [bool],
+    c: &mut [u32],
+    feed: Feed<'_, F>,
+    ready: bool,
+) -> usize {
+    macro_rules! go {
+        ($relax:literal, $refr:literal, $sub:literal) => {
+            update::<F, $relax, $refr, $sub>(k, v, r, s, c, feed, ready)
+        };
+    }
+    by_switches!(k, go)
+}
+
+/// The neuron loop: one pass over contiguous arrays, branch-free per neuron (selects, no
+/// jumps), so it vectorises; the spike flags and counts are updated in the same pass, and
+/// the number of spikes returned. The drive of neuron `j` is `offset + gain * I_j` (or the
+/// feed's value itself when `ready`). Written out with no closure or helper call in the
+/// loop: notebooks may build snn-core with incremental codegen, which does not inline those.
+#[inline(always)]
+pub(crate) fn update<F: Real, const RELAX: bool, const REF: bool, const SUB: bool>(
+    k: &Kernel<F>,
+    v: &mut [F],
+    r: &mut [u32],
+    s: &mut [bool],
+    c: &mut [u32],
+    feed: Feed<'_, F>,
+    ready: bool,
+) -> usize {
+    let n = v.len();
+    let (r, s, c) = (&mut r[..n], &mut s[..n], &mut c[..n]);
+    let (offset, gain) = (k.offset, k.gain);
+    let mut fired = 0u32;
+    macro_rules! body {
+        ($j:ident, $dj:expr) => {
+            for $j in 0..n {
+                let spike = neuron_step!(k, RELAX, REF, SUB, v[$j], r[$j], $dj);
+                c[$j] = c[$j].wrapping_add(spike as u32);
+                s[$j] = spike;
+                fired = fired.wrapping_add(spike as u32);
+            }
+        };
+    }
+    match feed {
+        Feed::Uniform(x) => {
+            let d = offset + gain * x;
+            body!(j, d);
+        }
+        Feed::Each(i) => {
+            let i = &i[..n];
+            if ready {
+                body!(j, i[j]);
+            } else {
+                body!(j, offset + gain * i[j]);
+            }
+        }
+    }
+    fired as usize
+}
