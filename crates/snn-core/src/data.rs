@@ -6,7 +6,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_distr::Normal;
 
-use crate::error::{finite, fits, non_negative, nonzero, Result, SnnError};
+use crate::error::{all_finite, finite, fits, non_negative, nonzero, Result, SnnError};
 
 /// Where the blob centres come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,9 +82,7 @@ impl BlobsConfig {
                 if c.nrows() == 0 || c.ncols() == 0 {
                     return Err(SnnError::Empty { name: "centers" });
                 }
-                for &v in c.iter() {
-                    finite("centers", v)?;
-                }
+                all_finite("centers", c.iter().copied())?;
                 c.clone()
             }
         };
@@ -147,9 +145,7 @@ impl Blobs {
                 got: y.len(),
             });
         }
-        for &v in x.iter() {
-            finite("x", v)?;
-        }
+        all_finite("x", x.iter().copied())?;
         let n_classes = y.iter().max().map_or(0, |m| m + 1);
         Ok(Self { x, y, n_classes })
     }
@@ -227,9 +223,7 @@ impl MinMaxScaler {
         if x.nrows() == 0 || x.ncols() == 0 {
             return Err(SnnError::Empty { name: "x" });
         }
-        for &v in x.iter() {
-            finite("x", v)?;
-        }
+        all_finite("x", x.iter().copied())?;
         let min = x.fold_axis(Axis(0), f64::INFINITY, |a, &b| a.min(b));
         let max = x.fold_axis(Axis(0), f64::NEG_INFINITY, |a, &b| a.max(b));
         Ok(Self { min, max })

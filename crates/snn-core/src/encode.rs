@@ -14,7 +14,7 @@
 use ndarray::{Array2, ArrayView2};
 use rand::Rng;
 
-use crate::error::{finite, fits, nonzero, positive, Result, SnnError};
+use crate::error::{all_finite, finite, fits, nonzero, positive, Result, SnnError};
 use crate::population::SpikeTrains;
 use crate::real::Real;
 
@@ -314,9 +314,7 @@ impl DeltaEncoder {
         if steps == 0 || ch == 0 {
             return Err(SnnError::Empty { name: "signal" });
         }
-        for &v in signal.iter() {
-            finite("signal", v)?;
-        }
+        all_finite("signal", signal.iter().copied())?;
         let mut counts = alloc(steps, 2 * ch)?;
         for c in 0..ch {
             let mut reference = signal[[0, c]];

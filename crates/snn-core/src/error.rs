@@ -209,6 +209,11 @@ pub(crate) fn finite(name: &'static str, value: f64) -> Result<f64> {
     }
 }
 
+/// Every value finite, or the first that is not, named.
+pub(crate) fn all_finite(name: &'static str, xs: impl IntoIterator<Item = f64>) -> Result<()> {
+    xs.into_iter().try_for_each(|x| finite(name, x).map(drop))
+}
+
 pub(crate) fn positive(name: &'static str, unit: &'static str, value: f64) -> Result<f64> {
     finite(name, value)?;
     if value > 0.0 {

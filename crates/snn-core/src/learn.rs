@@ -25,7 +25,7 @@ use rand::Rng;
 
 use crate::data::{Blobs, Grid};
 use crate::encode::{LatencyEncoder, RateEncoder, RateModel};
-use crate::error::{finite, fits, nonzero, positive, Result, SnnError};
+use crate::error::{all_finite, finite, fits, nonzero, positive, Result, SnnError};
 use crate::neuron::{DiscreteParams, Reset};
 use crate::population::{Drive, Population, Record};
 use crate::readout::{accuracy, Confusion};
@@ -94,9 +94,7 @@ impl Standardizer {
         if x.nrows() == 0 || x.ncols() == 0 {
             return Err(SnnError::Empty { name: "x" });
         }
-        for &v in x.iter() {
-            finite("x", v)?;
-        }
+        all_finite("x", x.iter().copied())?;
         let mean = x.mean_axis(Axis(0)).ok_or(SnnError::Empty { name: "x" })?;
         let std = x
             .std_axis(Axis(0), 0.0)
@@ -192,13 +190,7 @@ impl Response {
     /// (closest to its next spike), then to the lowest class index. Deterministic; for a
     /// constant drive the order it gives follows the drive.
     pub fn class(&self) -> usize {
-        let mut best = 0;
-        for j in 1..self.counts.len() {
-            if (self.counts[j], self.v[j]) > (self.counts[best], self.v[best]) {
-                best = j;
-            }
-        }
-        best
+        argmax(self.counts.iter().zip(&self.v))
     }
     /// Output rates in charge per step, `r_j = (count_j · v_th + V_j) / steps`: each spike
     /// stands for the threshold's worth of charge, and the membrane holds the rest.
@@ -286,9 +278,7 @@ impl Classifier {
     /// # Errors
     /// A sample with the wrong number of features, or a non-finite feature.
     pub fn channels(&self, x: &[f64]) -> Result<Vec<f64>> {
-        for &v in x {
-            finite("feature", v)?;
-        }
+        all_finite("feature", x.iter().copied())?;
         let z = self.standardizer.transform_row(x)?;
         Ok(match self.encoding {
             Encoding::Current => z.into_iter().chain([1.0]).collect(),
@@ -535,11 +525,30 @@ impl Classifier {
     }
 }
 
+/// The index of the first largest item (ties go to the lowest index); 0 when empty.
+fn argmax<T: PartialOrd>(items: impl IntoIterator<Item = T>) -> usize {
+    let mut best: Option<(usize, T)> = None;
+    for (j, x) in items.into_iter().enumerate() {
+        if best.as_ref().is_none_or(|(_, b)| x > *b) {
+            best = Some((j, x));
+        }
+    }
+    best.map_or(0, |(j, _)| j)
+}
+
+/// `p_j = exp(z_j - max z) / Σ exp(z_k - max z)`, in place (shifted by the maximum so no
+/// exponential overflows).
+fn softmax_in_place(z: &mut [f64]) {
+    let m = z.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+    z.iter_mut().for_each(|v| *v = (*v - m).exp());
+    let s: f64 = z.iter().sum();
+    z.iter_mut().for_each(|v| *v /= s);
+}
+
 fn softmax_vec(r: &[f64]) -> Vec<f64> {
-    let m = r.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
-    let e: Vec<f64> = r.iter().map(|&v| (v - m).exp()).collect();
-    let s: f64 = e.iter().sum();
-    e.into_iter().map(|v| v / s).collect()
+    let mut p = r.to_vec();
+    softmax_in_place(&mut p);
+    p
 }
 
 /// A non-spiking baseline on the same data: multinomial logistic regression (softmax) on the
@@ -618,18 +627,7 @@ impl Logistic {
     /// Data with the wrong number of features.
     pub fn predict(&self, data: &Blobs) -> Result<Vec<usize>> {
         let p = self.design(&data.x)?.dot(&self.w);
-        Ok(p.rows()
-            .into_iter()
-            .map(|r| {
-                let mut best = 0;
-                for (j, &v) in r.iter().enumerate() {
-                    if v > r[best] {
-                        best = j;
-                    }
-                }
-                best
-            })
-            .collect())
+        Ok(p.rows().into_iter().map(|r| argmax(r.iter())).collect())
     }
 
     /// Accuracy on `data`.
@@ -643,10 +641,9 @@ impl Logistic {
 
 fn softmax(mut z: Array2<f64>) -> Array2<f64> {
     for mut row in z.rows_mut() {
-        let m = row.fold(f64::NEG_INFINITY, |a, &b| a.max(b));
-        row.mapv_inplace(|v| (v - m).exp());
-        let s = row.sum();
-        row /= s;
+        let mut r = row.to_vec();
+        softmax_in_place(&mut r);
+        row.assign(&ndarray::ArrayView1::from(&r));
     }
     z
 }

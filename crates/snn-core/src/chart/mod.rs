@@ -161,10 +161,7 @@ pub fn viridis(t: f64) -> RGBColor {
 }
 
 fn check_finite(name: &'static str, xs: impl IntoIterator<Item = f64>) -> Result<()> {
-    for x in xs {
-        crate::error::finite(name, x)?;
-    }
-    Ok(())
+    crate::error::all_finite(name, xs)
 }
 
 /// A padded range around `lo..hi` that is never empty.
