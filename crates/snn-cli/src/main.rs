@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::json;
 use snn_core::{
     bench, BlobsConfig, Centers, Classifier, DiscreteParams, Drive, Encoding, Integration,
@@ -52,166 +52,198 @@ enum Precision {
 enum Command {
     /// The original demo's neuron: V <- V*decay + I, spike and reset to 0 when V >= threshold.
     /// Prints {"spike_steps": [...]} (0-based steps).
-    Discrete {
-        /// Leak factor per step, in (0, 1].
-        #[arg(long, allow_negative_numbers = true)]
-        decay: f64,
-        /// Firing threshold (> 0).
-        #[arg(long, allow_negative_numbers = true)]
-        threshold: f64,
-        /// Constant input current, fed every step.
-        #[arg(long, allow_negative_numbers = true)]
-        current: f64,
-        /// Number of steps.
-        #[arg(long, allow_negative_numbers = true)]
-        steps: usize,
-    },
+    Discrete(DiscreteArgs),
     /// LIF neurons in physical units, one per current. Prints spike times in ms.
-    Lif {
-        /// Membrane time constant, ms.
-        #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
-        tau_m_ms: f64,
-        /// Resting potential, mV.
-        #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
-        v_rest_mv: f64,
-        /// Reset potential, mV.
-        #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
-        v_reset_mv: f64,
-        /// Threshold, mV.
-        #[arg(long, default_value_t = -50.0, allow_negative_numbers = true)]
-        v_th_mv: f64,
-        /// Membrane resistance, MOhm.
-        #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
-        r_mohm: f64,
-        /// Refractory period, ms.
-        #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
-        t_ref_ms: f64,
-        /// Time step, ms.
-        #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
-        dt_ms: f64,
-        /// Simulated duration, ms.
-        #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
-        duration_ms: f64,
-        /// Initial potential, mV.
-        #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
-        v0_mv: f64,
-        /// Integration method.
-        #[arg(long, value_enum, default_value = "exact")]
-        method: Method,
-        /// Constant input currents, nA, comma-separated: one neuron each.
-        #[arg(
-            long,
-            value_delimiter = ',',
-            required = true,
-            allow_negative_numbers = true
-        )]
-        currents_na: Vec<f64>,
-    },
+    Lif(LifArgs),
     /// Rate-encoded spike trains; prints the spike count of each train.
-    Encode {
-        /// Firing rate, Hz.
-        #[arg(long, allow_negative_numbers = true)]
-        rate_hz: f64,
-        /// Time step, ms.
-        #[arg(long, allow_negative_numbers = true)]
-        dt_ms: f64,
-        /// Duration of each train, s.
-        #[arg(long, allow_negative_numbers = true)]
-        duration_s: f64,
-        /// Number of independent trains.
-        #[arg(long, allow_negative_numbers = true)]
-        trains: usize,
-        /// Seed of the portable generator.
-        #[arg(long, allow_negative_numbers = true)]
-        seed: u64,
-        /// Random process.
-        #[arg(long, value_enum, default_value = "bernoulli")]
-        model: Model,
-    },
+    Encode(EncodeArgs),
     /// 2-D Gaussian blobs as CSV (x1,x2,label), centres drawn in [-10, 10]^2.
-    Blobs {
-        /// Number of samples.
-        #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
-        n_samples: usize,
-        /// Number of centres (classes).
-        #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
-        centers: usize,
-        /// Standard deviation of each blob.
-        #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
-        cluster_std: f64,
-        /// Seed of the portable generator.
-        #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
-        seed: u64,
-    },
+    Blobs(BlobsArgs),
     /// Trains the spiking classifier and a logistic-regression baseline on the same blobs.
-    Classify {
-        /// Number of centres (classes), drawn in [-10, 10]^2.
-        #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
-        centers: usize,
-        /// Standard deviation of each blob.
-        #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
-        cluster_std: f64,
-        /// Number of samples (a quarter is held out for testing).
-        #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
-        n_samples: usize,
-        /// Seed of the data, the split, the weights and the spikes.
-        #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
-        seed: u64,
-        /// How features reach the output neurons: as a current (the original's w·x + b,
-        /// deterministic) or as rate- or latency-coded spikes.
-        #[arg(long, value_enum, default_value = "current")]
-        encoding: EncodingArg,
-        /// Training epochs (full-batch gradient steps).
-        #[arg(long, default_value_t = 500, allow_negative_numbers = true)]
-        epochs: usize,
-        /// Learning rate.
-        #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
-        lr: f64,
-        /// Encoder neurons per ON/OFF input channel (spike encodings): more copies, less
-        /// rate-coding noise, more work.
-        #[arg(long, default_value_t = 4, allow_negative_numbers = true)]
-        copies: usize,
-        /// Leak of the output neurons per step, V <- decay * V + I, in (0, 1].
-        #[arg(long, default_value_t = 0.995, allow_negative_numbers = true)]
-        decay: f64,
-        /// Simulation steps per sample.
-        #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
-        steps: usize,
-    },
+    Classify(ClassifyArgs),
     /// Draws a benchmark report (JSON from scripts/bench) as an SVG throughput chart.
-    PlotBench {
-        /// JSON file: {"series": [{"name": "...", "points": [[neurons, updates_per_second], ...]}]}
-        #[arg(long)]
-        json: std::path::PathBuf,
-        /// SVG file to write.
-        #[arg(long)]
-        out: std::path::PathBuf,
-    },
+    PlotBench(PlotBenchArgs),
     /// Writes every chart as an SVG file, drawn from seeded data.
-    Figures {
-        /// Output folder (created if missing).
-        #[arg(long)]
-        out: std::path::PathBuf,
-    },
+    Figures(FiguresArgs),
     /// The benchmark workload (see snn_core::bench); prints the loop time and spike total.
-    Bench {
-        /// Number of neurons.
-        #[arg(long, allow_negative_numbers = true)]
-        n: usize,
-        /// Number of steps.
-        #[arg(long, default_value_t = 1000, allow_negative_numbers = true)]
-        steps: usize,
-        /// Floating-point precision.
-        #[arg(long, value_enum, default_value = "f32")]
-        precision: Precision,
-        /// Step on every core (rayon) when N >= 65536.
-        #[arg(long)]
-        parallel: bool,
-        /// The general LIF step instead: refractory counters (2 ms) and a per-neuron current
-        /// (tau_m 10 ms, dt 0.1 ms, currents 1.6 to 4 nA), with the same timing.
-        #[arg(long)]
-        general: bool,
-    },
+    Bench(BenchArgs),
+}
+
+/// The flags of `snn discrete`.
+#[derive(Args)]
+struct DiscreteArgs {
+    /// Leak factor per step, in (0, 1].
+    #[arg(long, allow_negative_numbers = true)]
+    decay: f64,
+    /// Firing threshold (> 0).
+    #[arg(long, allow_negative_numbers = true)]
+    threshold: f64,
+    /// Constant input current, fed every step.
+    #[arg(long, allow_negative_numbers = true)]
+    current: f64,
+    /// Number of steps.
+    #[arg(long, allow_negative_numbers = true)]
+    steps: usize,
+}
+
+/// The flags of `snn lif`.
+#[derive(Args)]
+struct LifArgs {
+    /// Membrane time constant, ms.
+    #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
+    tau_m_ms: f64,
+    /// Resting potential, mV.
+    #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
+    v_rest_mv: f64,
+    /// Reset potential, mV.
+    #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
+    v_reset_mv: f64,
+    /// Threshold, mV.
+    #[arg(long, default_value_t = -50.0, allow_negative_numbers = true)]
+    v_th_mv: f64,
+    /// Membrane resistance, MOhm.
+    #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
+    r_mohm: f64,
+    /// Refractory period, ms.
+    #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
+    t_ref_ms: f64,
+    /// Time step, ms.
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
+    dt_ms: f64,
+    /// Simulated duration, ms.
+    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
+    duration_ms: f64,
+    /// Initial potential, mV.
+    #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
+    v0_mv: f64,
+    /// Integration method.
+    #[arg(long, value_enum, default_value = "exact")]
+    method: Method,
+    /// Constant input currents, nA, comma-separated: one neuron each.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        required = true,
+        allow_negative_numbers = true
+    )]
+    currents_na: Vec<f64>,
+}
+
+/// The flags of `snn encode`.
+#[derive(Args)]
+struct EncodeArgs {
+    /// Firing rate, Hz.
+    #[arg(long, allow_negative_numbers = true)]
+    rate_hz: f64,
+    /// Time step, ms.
+    #[arg(long, allow_negative_numbers = true)]
+    dt_ms: f64,
+    /// Duration of each train, s.
+    #[arg(long, allow_negative_numbers = true)]
+    duration_s: f64,
+    /// Number of independent trains.
+    #[arg(long, allow_negative_numbers = true)]
+    trains: usize,
+    /// Seed of the portable generator.
+    #[arg(long, allow_negative_numbers = true)]
+    seed: u64,
+    /// Random process.
+    #[arg(long, value_enum, default_value = "bernoulli")]
+    model: Model,
+}
+
+/// The flags of `snn blobs`.
+#[derive(Args)]
+struct BlobsArgs {
+    /// Number of samples.
+    #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
+    n_samples: usize,
+    /// Number of centres (classes).
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
+    centers: usize,
+    /// Standard deviation of each blob.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    cluster_std: f64,
+    /// Seed of the portable generator.
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
+    seed: u64,
+}
+
+/// The flags of `snn classify`.
+#[derive(Args)]
+struct ClassifyArgs {
+    /// Number of centres (classes), drawn in [-10, 10]^2.
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
+    centers: usize,
+    /// Standard deviation of each blob.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    cluster_std: f64,
+    /// Number of samples (a quarter is held out for testing).
+    #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
+    n_samples: usize,
+    /// Seed of the data, the split, the weights and the spikes.
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
+    seed: u64,
+    /// How features reach the output neurons: as a current (the original's w·x + b,
+    /// deterministic) or as rate- or latency-coded spikes.
+    #[arg(long, value_enum, default_value = "current")]
+    encoding: EncodingArg,
+    /// Training epochs (full-batch gradient steps).
+    #[arg(long, default_value_t = 500, allow_negative_numbers = true)]
+    epochs: usize,
+    /// Learning rate.
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+    lr: f64,
+    /// Encoder neurons per ON/OFF input channel (spike encodings): more copies, less
+    /// rate-coding noise, more work.
+    #[arg(long, default_value_t = 4, allow_negative_numbers = true)]
+    copies: usize,
+    /// Leak of the output neurons per step, V <- decay * V + I, in (0, 1].
+    #[arg(long, default_value_t = 0.995, allow_negative_numbers = true)]
+    decay: f64,
+    /// Simulation steps per sample.
+    #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
+    steps: usize,
+}
+
+/// The flags of `snn plot-bench`.
+#[derive(Args)]
+struct PlotBenchArgs {
+    /// JSON file: {"series": [{"name": "...", "points": [[neurons, updates_per_second], ...]}]}
+    #[arg(long)]
+    json: std::path::PathBuf,
+    /// SVG file to write.
+    #[arg(long)]
+    out: std::path::PathBuf,
+}
+
+/// The flags of `snn figures`.
+#[derive(Args)]
+struct FiguresArgs {
+    /// Output folder (created if missing).
+    #[arg(long)]
+    out: std::path::PathBuf,
+}
+
+/// The flags of `snn bench`.
+#[derive(Args)]
+struct BenchArgs {
+    /// Number of neurons.
+    #[arg(long, allow_negative_numbers = true)]
+    n: usize,
+    /// Number of steps.
+    #[arg(long, default_value_t = 1000, allow_negative_numbers = true)]
+    steps: usize,
+    /// Floating-point precision.
+    #[arg(long, value_enum, default_value = "f32")]
+    precision: Precision,
+    /// Step on every core (rayon) when N >= 65536.
+    #[arg(long)]
+    parallel: bool,
+    /// The general LIF step instead: refractory counters (2 ms) and a per-neuron current
+    /// (tau_m 10 ms, dt 0.1 ms, currents 1.6 to 4 nA), with the same timing.
+    #[arg(long)]
+    general: bool,
 }
 
 /// The flags of one subcommand, keyed by the snn-core parameter each one sets: an error
@@ -299,269 +331,305 @@ fn steps_for(name: &'static str, duration: f64, dt: f64) -> Result<usize, String
 }
 
 fn run(cli: Cli) -> Result<String, String> {
-    let flags = match cli.command {
-        Command::Discrete { .. } => DISCRETE_FLAGS,
-        Command::Lif { .. } => LIF_FLAGS,
-        Command::Encode { .. } => ENCODE_FLAGS,
-        Command::Blobs { .. } => BLOBS_FLAGS,
-        Command::Classify { .. } => CLASSIFY_FLAGS,
-        Command::Bench { .. } => BENCH_FLAGS,
-        Command::PlotBench { .. } | Command::Figures { .. } => &[],
-    };
-    let e = |e: SnnError| describe(&e, flags);
     match cli.command {
-        Command::Discrete {
-            decay,
-            threshold,
-            current,
-            steps,
-        } => {
-            let p = DiscreteParams::builder()
-                .decay(decay)
-                .threshold(threshold)
-                .build()
-                .map_err(e)?;
-            let mut pop = Population::<f64>::new(&p, 1).map_err(e)?;
-            let out = pop
-                .run(steps, Drive::Constant(current), &Record::spikes())
-                .map_err(e)?;
-            Ok(json!({ "spike_steps": out.spike_steps_of(0) }).to_string())
-        }
-        Command::Lif {
-            tau_m_ms,
-            v_rest_mv,
-            v_reset_mv,
-            v_th_mv,
-            r_mohm,
-            t_ref_ms,
-            dt_ms,
-            duration_ms,
-            v0_mv,
-            method,
-            currents_na,
-        } => {
-            let p = LifParams::builder()
-                .tau_m(tau_m_ms)
-                .v_rest(v_rest_mv)
-                .v_reset(v_reset_mv)
-                .v_th(v_th_mv)
-                .r_m(r_mohm)
-                .t_ref(t_ref_ms)
-                .dt(dt_ms)
-                .v0(v0_mv)
-                .integration(match method {
-                    Method::Exact => Integration::Exact,
-                    Method::Euler => Integration::Euler,
-                })
-                .build()
-                .map_err(e)?;
-            let steps = steps_for("--duration-ms", duration_ms, dt_ms)?;
-            let mut pop = Population::<f64>::new(&p, currents_na.len()).map_err(e)?;
-            let out = pop
-                .run(steps, Drive::PerNeuron(&currents_na), &Record::spikes())
-                .map_err(e)?;
-            let mut times = vec![Vec::new(); currents_na.len()];
-            for (n, s) in out.spikes.iter() {
-                times[n as usize].push(tidy((s as f64 + 1.0) * p.dt()));
-            }
-            let runs: Vec<_> = currents_na
-                .iter()
-                .zip(times)
-                .map(|(i, t)| json!({ "i_na": i, "spike_times_ms": t }))
-                .collect();
-            let name = match method {
-                Method::Exact => "exact",
-                Method::Euler => "euler",
-            };
-            Ok(json!({ "method": name, "runs": runs }).to_string())
-        }
-        Command::Encode {
-            rate_hz,
-            dt_ms,
-            duration_s,
-            trains,
-            seed,
-            model,
-        } => {
-            let model = match model {
-                Model::Bernoulli => RateModel::Bernoulli,
-                Model::Poisson => RateModel::Poisson,
-            };
-            let enc = RateEncoder::new(rate_hz, dt_ms, model).map_err(e)?;
-            if trains == 0 {
-                return Err("--trains: must be at least 1, got 0".into());
-            }
-            let steps = steps_for("--duration-s", duration_s * 1000.0, dt_ms)?;
-            let spikes = enc
-                .encode(&vec![1.0; trains], steps, &mut snn_core::rng(seed))
-                .map_err(|err| match err {
-                    SnnError::TooLarge { .. } => format!("--trains x --duration-s: {err}"),
-                    other => describe(&other, flags),
-                })?;
-            let name = match model {
-                RateModel::Bernoulli => "bernoulli",
-                RateModel::Poisson => "poisson",
-            };
-            Ok(json!({ "model": name, "counts": spikes.channel_counts() }).to_string())
-        }
-        Command::Blobs {
-            n_samples,
-            centers,
-            cluster_std,
-            seed,
-        } => {
-            let b = BlobsConfig {
-                n_samples,
-                centers: Centers::Random(centers),
-                cluster_std,
-                seed,
-            }
-            .generate()
-            .map_err(e)?;
-            let mut s = String::from("x1,x2,label");
-            for (row, y) in b.x.rows().into_iter().zip(&b.y) {
-                s.push_str(&format!("\n{},{},{}", row[0], row[1], y));
-            }
-            Ok(s)
-        }
-        Command::Classify {
-            centers,
-            cluster_std,
-            n_samples,
-            seed,
-            encoding,
-            epochs,
-            lr,
-            copies,
-            decay,
-            steps,
-        } => {
-            let encoding = match encoding {
-                EncodingArg::Rate => Encoding::Rate,
-                EncodingArg::Latency => Encoding::Latency,
-                EncodingArg::Current => Encoding::Current,
-            };
-            let data = BlobsConfig {
-                n_samples,
-                centers: Centers::Random(centers),
-                cluster_std,
-                seed,
-            }
-            .generate()
-            .map_err(e)?;
-            let mut rng = snn_core::rng(seed);
-            let (train, test) = data.split(0.25, &mut rng).map_err(e)?;
-            let mut clf = Classifier::new(&train, steps, encoding).map_err(e)?;
-            clf.neuron = DiscreteParams::builder()
-                .decay(decay)
-                .threshold(clf.neuron.threshold())
-                .reset(Reset::Subtract)
-                .build()
-                .map_err(e)?;
-            clf.copies = copies;
-            let cfg = TrainConfig {
-                epochs,
-                lr,
-                seed,
-                ..TrainConfig::default()
-            };
-            let start = Instant::now();
-            let history = clf.fit(&train, None, &cfg).map_err(e)?;
-            let train_seconds = start.elapsed().as_secs_f64();
-            let mut eval = snn_core::rng(seed ^ 0xe7a1);
-            let snn_train = clf.accuracy(&train, &mut eval).map_err(e)?;
-            let snn_test = clf.accuracy(&test, &mut eval).map_err(e)?;
-            // The baseline gets the same training budget: epochs, learning rate and L2.
-            let base = Logistic::fit_with(&train, &cfg).map_err(e)?;
-            Ok(json!({
-                "snn": { "train_accuracy": snn_train, "test_accuracy": snn_test },
-                "baseline": {
-                    "model": "logistic regression, full-batch gradient descent with the same epochs, lr and L2",
-                    "train_accuracy": base.accuracy(&train).map_err(e)?,
-                    "test_accuracy": base.accuracy(&test).map_err(e)?,
-                },
-                "epochs": epochs,
-                "encoding": encoding.name(),
-                "steps": steps,
-                "decay": decay,
-                "lr": lr,
-                "copies": copies,
-                "train_samples": train.len(),
-                "test_samples": test.len(),
-                "train_seconds": train_seconds,
-                "final_loss": history.loss.last(),
-            })
-            .to_string())
-        }
-        Command::PlotBench { json, out } => {
-            let text = std::fs::read_to_string(&json)
-                .map_err(|err| format!("--json: cannot read {}: {err}", json.display()))?;
-            let v: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|err| format!("--json: {} is not JSON: {err}", json.display()))?;
-            let series: Vec<(String, Vec<(f64, f64)>)> = v["series"]
-                .as_array()
-                .ok_or("--json: no \"series\" array")?
-                .iter()
-                .map(|s| {
-                    let name = s["name"].as_str().unwrap_or("?").to_string();
-                    let pts = s["points"]
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    (name, pts)
-                })
-                .collect();
-            let title = v["title"].as_str().unwrap_or("Neuron updates per second");
-            let chart = snn_core::chart::throughput(&series, title).map_err(e)?;
-            chart.save(&out).map_err(|err| format!("--out: {err}"))?;
-            Ok(json!({ "written": out.display().to_string() }).to_string())
-        }
-        Command::Figures { out } => {
-            std::fs::create_dir_all(&out)
-                .map_err(|err| format!("--out: cannot create {}: {err}", out.display()))?;
-            let charts = snn_core::gallery::all().map_err(e)?;
-            let mut names = Vec::new();
-            for (name, chart) in charts {
-                let path = out.join(format!("{name}.svg"));
-                chart.save(&path).map_err(|err| format!("--out: {err}"))?;
-                names.push(path.display().to_string());
-            }
-            Ok(json!({ "written": names }).to_string())
-        }
-        Command::Bench {
-            n,
-            steps,
-            precision,
-            parallel,
-            general,
-        } => {
-            let (seconds, total) = match precision {
-                Precision::F32 => time_bench::<f32>(n, steps, parallel, general).map_err(e)?,
-                Precision::F64 => time_bench::<f64>(n, steps, parallel, general).map_err(e)?,
-            };
-            let rate = (n as f64 * steps as f64) / seconds;
-            Ok(json!({
-                "seconds": seconds,
-                "total_spikes": total,
-                "n": n,
-                "steps": steps,
-                "precision": match precision { Precision::F32 => "f32", Precision::F64 => "f64" },
-                "updates_per_second": rate,
-                "parallel": parallel,
-                "threads": threads_used(parallel, n),
-                "workload": if general {
-                    "general LIF: tau_m 10 ms, dt 0.1 ms, refractory 2 ms, a constant current per neuron from 1.6 to 4 nA"
-                } else {
-                    "independent leaky neurons v <- v*a + b_i, a = exp(-0.1/10), b_i = (0.5 + 1.5 i/(N-1))(1 - a), spike when v > 1, reset to 0"
-                },
-            })
-            .to_string())
-        }
+        Command::Discrete(args) => discrete(args),
+        Command::Lif(args) => lif(args),
+        Command::Encode(args) => encode(args),
+        Command::Blobs(args) => blobs(args),
+        Command::Classify(args) => classify(args),
+        Command::PlotBench(args) => plot_bench(args),
+        Command::Figures(args) => figures(args),
+        Command::Bench(args) => bench(args),
     }
+}
+
+/// `snn discrete`.
+fn discrete(args: DiscreteArgs) -> Result<String, String> {
+    let DiscreteArgs {
+        decay,
+        threshold,
+        current,
+        steps,
+    } = args;
+    let flags = DISCRETE_FLAGS;
+    let e = |e: SnnError| describe(&e, flags);
+    let p = DiscreteParams::builder()
+        .decay(decay)
+        .threshold(threshold)
+        .build()
+        .map_err(e)?;
+    let mut pop = Population::<f64>::new(&p, 1).map_err(e)?;
+    let out = pop
+        .run(steps, Drive::Constant(current), &Record::spikes())
+        .map_err(e)?;
+    Ok(json!({ "spike_steps": out.spike_steps_of(0) }).to_string())
+}
+
+/// `snn lif`.
+fn lif(args: LifArgs) -> Result<String, String> {
+    let LifArgs {
+        tau_m_ms,
+        v_rest_mv,
+        v_reset_mv,
+        v_th_mv,
+        r_mohm,
+        t_ref_ms,
+        dt_ms,
+        duration_ms,
+        v0_mv,
+        method,
+        currents_na,
+    } = args;
+    let flags = LIF_FLAGS;
+    let e = |e: SnnError| describe(&e, flags);
+    let p = LifParams::builder()
+        .tau_m(tau_m_ms)
+        .v_rest(v_rest_mv)
+        .v_reset(v_reset_mv)
+        .v_th(v_th_mv)
+        .r_m(r_mohm)
+        .t_ref(t_ref_ms)
+        .dt(dt_ms)
+        .v0(v0_mv)
+        .integration(match method {
+            Method::Exact => Integration::Exact,
+            Method::Euler => Integration::Euler,
+        })
+        .build()
+        .map_err(e)?;
+    let steps = steps_for("--duration-ms", duration_ms, dt_ms)?;
+    let mut pop = Population::<f64>::new(&p, currents_na.len()).map_err(e)?;
+    let out = pop
+        .run(steps, Drive::PerNeuron(&currents_na), &Record::spikes())
+        .map_err(e)?;
+    let mut times = vec![Vec::new(); currents_na.len()];
+    for (n, s) in out.spikes.iter() {
+        times[n as usize].push(tidy((s as f64 + 1.0) * p.dt()));
+    }
+    let runs: Vec<_> = currents_na
+        .iter()
+        .zip(times)
+        .map(|(i, t)| json!({ "i_na": i, "spike_times_ms": t }))
+        .collect();
+    let name = match method {
+        Method::Exact => "exact",
+        Method::Euler => "euler",
+    };
+    Ok(json!({ "method": name, "runs": runs }).to_string())
+}
+
+/// `snn encode`.
+fn encode(args: EncodeArgs) -> Result<String, String> {
+    let EncodeArgs {
+        rate_hz,
+        dt_ms,
+        duration_s,
+        trains,
+        seed,
+        model,
+    } = args;
+    let flags = ENCODE_FLAGS;
+    let e = |e: SnnError| describe(&e, flags);
+    let model = match model {
+        Model::Bernoulli => RateModel::Bernoulli,
+        Model::Poisson => RateModel::Poisson,
+    };
+    let enc = RateEncoder::new(rate_hz, dt_ms, model).map_err(e)?;
+    if trains == 0 {
+        return Err("--trains: must be at least 1, got 0".into());
+    }
+    let steps = steps_for("--duration-s", duration_s * 1000.0, dt_ms)?;
+    let spikes = enc
+        .encode(&vec![1.0; trains], steps, &mut snn_core::rng(seed))
+        .map_err(|err| match err {
+            SnnError::TooLarge { .. } => format!("--trains x --duration-s: {err}"),
+            other => describe(&other, flags),
+        })?;
+    let name = match model {
+        RateModel::Bernoulli => "bernoulli",
+        RateModel::Poisson => "poisson",
+    };
+    Ok(json!({ "model": name, "counts": spikes.channel_counts() }).to_string())
+}
+
+/// `snn blobs`.
+fn blobs(args: BlobsArgs) -> Result<String, String> {
+    let BlobsArgs {
+        n_samples,
+        centers,
+        cluster_std,
+        seed,
+    } = args;
+    let flags = BLOBS_FLAGS;
+    let e = |e: SnnError| describe(&e, flags);
+    let b = BlobsConfig {
+        n_samples,
+        centers: Centers::Random(centers),
+        cluster_std,
+        seed,
+    }
+    .generate()
+    .map_err(e)?;
+    let mut s = String::from("x1,x2,label");
+    for (row, y) in b.x.rows().into_iter().zip(&b.y) {
+        s.push_str(&format!("\n{},{},{}", row[0], row[1], y));
+    }
+    Ok(s)
+}
+
+/// `snn classify`.
+fn classify(args: ClassifyArgs) -> Result<String, String> {
+    let ClassifyArgs {
+        centers,
+        cluster_std,
+        n_samples,
+        seed,
+        encoding,
+        epochs,
+        lr,
+        copies,
+        decay,
+        steps,
+    } = args;
+    let flags = CLASSIFY_FLAGS;
+    let e = |e: SnnError| describe(&e, flags);
+    let encoding = match encoding {
+        EncodingArg::Rate => Encoding::Rate,
+        EncodingArg::Latency => Encoding::Latency,
+        EncodingArg::Current => Encoding::Current,
+    };
+    let data = BlobsConfig {
+        n_samples,
+        centers: Centers::Random(centers),
+        cluster_std,
+        seed,
+    }
+    .generate()
+    .map_err(e)?;
+    let mut rng = snn_core::rng(seed);
+    let (train, test) = data.split(0.25, &mut rng).map_err(e)?;
+    let mut clf = Classifier::new(&train, steps, encoding).map_err(e)?;
+    clf.neuron = DiscreteParams::builder()
+        .decay(decay)
+        .threshold(clf.neuron.threshold())
+        .reset(Reset::Subtract)
+        .build()
+        .map_err(e)?;
+    clf.copies = copies;
+    let cfg = TrainConfig {
+        epochs,
+        lr,
+        seed,
+        ..TrainConfig::default()
+    };
+    let start = Instant::now();
+    let history = clf.fit(&train, None, &cfg).map_err(e)?;
+    let train_seconds = start.elapsed().as_secs_f64();
+    let mut eval = snn_core::rng(seed ^ 0xe7a1);
+    let snn_train = clf.accuracy(&train, &mut eval).map_err(e)?;
+    let snn_test = clf.accuracy(&test, &mut eval).map_err(e)?;
+    // The baseline gets the same training budget: epochs, learning rate and L2.
+    let base = Logistic::fit_with(&train, &cfg).map_err(e)?;
+    Ok(json!({
+        "snn": { "train_accuracy": snn_train, "test_accuracy": snn_test },
+        "baseline": {
+            "model": "logistic regression, full-batch gradient descent with the same epochs, lr and L2",
+            "train_accuracy": base.accuracy(&train).map_err(e)?,
+            "test_accuracy": base.accuracy(&test).map_err(e)?,
+        },
+        "epochs": epochs,
+        "encoding": encoding.name(),
+        "steps": steps,
+        "decay": decay,
+        "lr": lr,
+        "copies": copies,
+        "train_samples": train.len(),
+        "test_samples": test.len(),
+        "train_seconds": train_seconds,
+        "final_loss": history.loss.last(),
+    })
+    .to_string())
+}
+
+/// `snn plot-bench`.
+fn plot_bench(args: PlotBenchArgs) -> Result<String, String> {
+    let PlotBenchArgs { json, out } = args;
+    let e = |e: SnnError| describe(&e, &[]);
+    let text = std::fs::read_to_string(&json)
+        .map_err(|err| format!("--json: cannot read {}: {err}", json.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|err| format!("--json: {} is not JSON: {err}", json.display()))?;
+    let series: Vec<(String, Vec<(f64, f64)>)> = v["series"]
+        .as_array()
+        .ok_or("--json: no \"series\" array")?
+        .iter()
+        .map(|s| {
+            let name = s["name"].as_str().unwrap_or("?").to_string();
+            let pts = s["points"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (name, pts)
+        })
+        .collect();
+    let title = v["title"].as_str().unwrap_or("Neuron updates per second");
+    let chart = snn_core::chart::throughput(&series, title).map_err(e)?;
+    chart.save(&out).map_err(|err| format!("--out: {err}"))?;
+    Ok(json!({ "written": out.display().to_string() }).to_string())
+}
+
+/// `snn figures`.
+fn figures(args: FiguresArgs) -> Result<String, String> {
+    let FiguresArgs { out } = args;
+    let e = |e: SnnError| describe(&e, &[]);
+    std::fs::create_dir_all(&out)
+        .map_err(|err| format!("--out: cannot create {}: {err}", out.display()))?;
+    let charts = snn_core::gallery::all().map_err(e)?;
+    let mut names = Vec::new();
+    for (name, chart) in charts {
+        let path = out.join(format!("{name}.svg"));
+        chart.save(&path).map_err(|err| format!("--out: {err}"))?;
+        names.push(path.display().to_string());
+    }
+    Ok(json!({ "written": names }).to_string())
+}
+
+/// `snn bench`.
+fn bench(args: BenchArgs) -> Result<String, String> {
+    let BenchArgs {
+        n,
+        steps,
+        precision,
+        parallel,
+        general,
+    } = args;
+    let flags = BENCH_FLAGS;
+    let e = |e: SnnError| describe(&e, flags);
+    let (seconds, total) = match precision {
+        Precision::F32 => time_bench::<f32>(n, steps, parallel, general).map_err(e)?,
+        Precision::F64 => time_bench::<f64>(n, steps, parallel, general).map_err(e)?,
+    };
+    let rate = (n as f64 * steps as f64) / seconds;
+    Ok(json!({
+        "seconds": seconds,
+        "total_spikes": total,
+        "n": n,
+        "steps": steps,
+        "precision": match precision { Precision::F32 => "f32", Precision::F64 => "f64" },
+        "updates_per_second": rate,
+        "parallel": parallel,
+        "threads": threads_used(parallel, n),
+        "workload": if general {
+            "general LIF: tau_m 10 ms, dt 0.1 ms, refractory 2 ms, a constant current per neuron from 1.6 to 4 nA"
+        } else {
+            "independent leaky neurons v <- v*a + b_i, a = exp(-0.1/10), b_i = (0.5 + 1.5 i/(N-1))(1 - a), spike when v > 1, reset to 0"
+        },
+    })
+    .to_string())
 }
 
 /// The threads a run really uses: rayon's pool (which honours `RAYON_NUM_THREADS`) when
