@@ -25,8 +25,8 @@ Executed copies (with outputs and per-cell timings) are written to target/notebo
 per parameter set as NAME.SET.ipynb); the notebooks in notebooks/ stay without outputs.
 Ends with `notebooks: N passed, N failed`, counting every run (default and each set).
 
-    scripts/run-notebooks.py [NOTEBOOK ...]     (default: every notebooks/*.ipynb)
-    scripts/run-notebooks.py --no-sets ...      default runs only
+    scripts/check/run-notebooks.py [NOTEBOOK ...]     (default: every notebooks/*.ipynb)
+    scripts/check/run-notebooks.py --no-sets ...      default runs only
 """
 import argparse
 import json
@@ -40,7 +40,7 @@ import nbformat
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PANIC = "panicked at"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -5,7 +5,7 @@ headless Chromium (Debian's /usr/bin/chromium, driven by Playwright), runs all c
 Run menu, and asserts that every chart cell's SVG is visible in the page. Screenshots go to
 target/browser/. Ends with `browser: N passed, N failed`.
 
-    scripts/browser-check.py [NOTEBOOK_NAME ...]   (default: 01-the-original-demo.ipynb)
+    scripts/check/browser-check.py [NOTEBOOK_NAME ...]   (default: 01-the-original-demo.ipynb)
 """
 import json
 import os
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "target" / "browser"
 CHROMIUM = os.environ.get("SNN_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [

@@ -9,7 +9,7 @@
   release build of `snn bench`.
 
 Prints each figure next to its target. Figures, not pass/fail: the machine is shared.
-    scripts/notebook-latency.py [--repeats 5]
+    scripts/measure/notebook-latency.py [--repeats 5]
 """
 import argparse
 import json
@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 from jupyter_client.manager import start_new_kernel
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NB = ROOT / "notebooks" / "01-the-original-demo.ipynb"
 KERNEL_BENCH = """
 let n: usize = 100_000;

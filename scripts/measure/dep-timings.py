@@ -11,10 +11,10 @@ snn-core, with `cargo build --timings`, and prints:
 * for each direct dependency of snn-core, the compile time of the crates only it pulls in
   (what dropping it would save) and of everything it needs, and snn-core's own time.
 
-By default the notebooks' per-crate settings (scripts/evcxr-cargo.toml) apply, as they do
+By default the notebooks' per-crate settings (scripts/lib/evcxr-cargo.toml) apply, as they do
 under the kernel; `--plain` builds everything at evcxr's opt-level 2 to compare.
 Figures, not pass/fail: the machine is shared.
-    scripts/dep-timings.py [--plain] [--top 25]
+    scripts/measure/dep-timings.py [--plain] [--top 25]
 """
 import argparse
 import json
@@ -25,7 +25,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # evcxr 0.22's generated manifest (src/module.rs), with snn-core as the one dependency;
 # `[workspace]` keeps it out of the project's workspace (it lives under target/).
@@ -59,7 +59,7 @@ snn-core = {{ path = "{ROOT / 'crates' / 'snn-core'}" }}
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--plain", action="store_true", help="without scripts/evcxr-cargo.toml: every crate at opt-level 2")
+    ap.add_argument("--plain", action="store_true", help="without scripts/lib/evcxr-cargo.toml: every crate at opt-level 2")
     ap.add_argument("--top", type=int, default=25, help="how many crates to list")
     args = ap.parse_args()
 
@@ -112,7 +112,7 @@ def main():
         return {i for i in seen if names[i] in cost}
 
     everything = reach(core)
-    print(f"{'profile':34s} {'plain (all at opt-level 2)' if args.plain else 'scripts/evcxr-cargo.toml'}")
+    print(f"{'profile':34s} {'plain (all at opt-level 2)' if args.plain else 'scripts/lib/evcxr-cargo.toml'}")
     print(f"{'crates compiled':34s} {len(units)} units, {len(everything)} packages")
     print(f"{'wall time of the build':34s} {wall:6.1f} s   (cpu {sum(cost.values()):.1f} s on 2 cores)")
     print()

@@ -5,7 +5,7 @@ Easy data (the original's kind: 2 centres, std 1.0, 200 samples): the spiking re
 accuracy must be at least 0.98 wherever the baseline's is, and never more than 0.01 below the
 baseline. Hard data (3 centres, std 2.0, 600 samples): within 0.03 of the baseline.
 
-Usage: scripts/classify-seeds.py [--seeds 1-100] [--data easy|hard|both] [--jobs 2]
+Usage: scripts/measure/classify-seeds.py [--seeds 1-100] [--data easy|hard|both] [--jobs 2]
                                  [--snn target/release/snn] [-- extra snn classify args]
 Prints one line per miss, then a summary per data set; exits 1 if any seed misses.
 """
