@@ -71,7 +71,7 @@ def main():
     shutil.copy(ROOT / "Cargo.lock", work / "Cargo.lock")  # the project's pinned versions
     if not args.plain:
         (work / ".cargo").mkdir()
-        shutil.copy(ROOT / "scripts" / "evcxr-cargo.toml", work / ".cargo" / "config.toml")
+        shutil.copy(ROOT / "scripts" / "lib" / "evcxr-cargo.toml", work / ".cargo" / "config.toml")
 
     meta = json.loads(subprocess.run(
         ["cargo", "metadata", "--format-version", "1"],
