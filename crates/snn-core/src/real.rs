@@ -3,8 +3,7 @@
 use std::fmt::{Debug, Display};
 
 use crate::error::Result;
-use crate::neuron::Kernel;
-use crate::population::{Drive, Input, Population, Record, SimResult, Source, LANE_BYTES};
+use crate::population::{Drive, Input, Job, Neurons, Population, Record, SimResult, LANE_BYTES};
 
 /// A floating-point type a population can be simulated in: `f32` (twice the throughput) or
 /// `f64` (the reference precision). Sealed: only these two implement it.
@@ -36,17 +35,7 @@ pub trait Real:
     /// so only that width is compiled; false when it does not apply on this CPU. Internal to
     /// snn-core (see `population::run_lanes_best`).
     #[doc(hidden)]
-    #[allow(clippy::too_many_arguments)]
-    fn run_lanes(
-        k: &Kernel<Self>,
-        lo: usize,
-        v: &mut [Self],
-        r: &mut [u32],
-        s: &mut [bool],
-        c: &mut [u32],
-        steps: usize,
-        drive: &Source<'_, Self>,
-    ) -> bool;
+    fn run_lanes(job: &Job<'_, Self>, n: &mut Neurons<'_, Self>) -> bool;
 }
 
 /// The two implementations differ only in the type: one macro writes both. The population
@@ -90,18 +79,9 @@ macro_rules! real_impl {
                     <$t>::from_bits(self.to_bits() - 1)
                 }
             }
-            fn run_lanes(
-                k: &Kernel<Self>,
-                lo: usize,
-                v: &mut [Self],
-                r: &mut [u32],
-                s: &mut [bool],
-                c: &mut [u32],
-                steps: usize,
-                drive: &Source<'_, Self>,
-            ) -> bool {
+            fn run_lanes(job: &Job<'_, Self>, n: &mut Neurons<'_, Self>) -> bool {
                 crate::population::run_lanes_best::<$t, { LANE_BYTES / std::mem::size_of::<$t>() }>(
-                    k, lo, v, r, s, c, steps, drive,
+                    job, n,
                 )
             }
         }

@@ -6,24 +6,17 @@ use super::*;
 /// in the L1 cache while it is stepped through the whole run.
 pub(crate) const BLOCK: usize = 1024;
 
-/// Steps one block of neurons, starting at neuron `lo`, through the whole run: spike events
-/// go to `events` when recorded, and traced neurons' potentials and inputs to `traces`.
-/// A constant per-neuron drive is turned into `offset + gain * I` once, not every step.
-#[allow(clippy::too_many_arguments)]
+/// Steps one block of neurons through the whole run: spike events go to `events` when
+/// given, and traced neurons' potentials and inputs to `traces`. A constant per-neuron drive
+/// is turned into `offset + gain * I` once, not every step.
 pub(crate) fn run_block<F: Real>(
-    k: &Kernel<F>,
-    lo: usize,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
-    steps: usize,
-    drive: &Source<'_, F>,
-    record_spikes: bool,
-    events: &mut Vec<(u32, u32)>,
+    job: &Job<'_, F>,
+    mut n: Neurons<'_, F>,
+    mut events: Option<&mut Vec<(u32, u32)>>,
     traces: &mut Option<(&mut [Trace<F>], &[usize])>,
 ) {
-    let hi = lo + v.len();
+    let (k, drive) = (job.k, &job.drive);
+    let (lo, hi) = (n.lo, n.lo + n.len());
     let mut pre = [F::zero(); BLOCK];
     let constant = if let Source::PerNeuron(i) = drive {
         for (p, &x) in pre.iter_mut().zip(&i[lo..hi]) {
@@ -38,30 +31,32 @@ pub(crate) fn run_block<F: Real>(
         Some((_, mine)) => vec![(F::zero(), false); mine.len()],
         None => Vec::new(),
     };
-    for step in 0..steps {
+    for step in 0..job.steps {
         if let Some((traces, mine)) = traces {
             for (b, &t) in before.iter_mut().zip(mine.iter()) {
                 let j = traces[t].neuron - lo;
-                *b = (v[j], r[j] > 0);
+                *b = (n.v[j], n.r[j] > 0);
             }
         }
         let fired = if constant {
-            dispatch_drive(k, v, r, s, c, Feed::Each(&pre[..v.len()]), true)
+            dispatch_drive(k, &mut n, Feed::Each(&pre[..hi - lo]), true)
         } else {
-            dispatch_drive(k, v, r, s, c, feed_at(drive, step, lo, hi), false)
+            dispatch_drive(k, &mut n, feed_at(drive, step, lo, hi), false)
         };
-        if fired > 0 && record_spikes {
-            push_events(events, s, lo, step);
+        if fired > 0 {
+            if let Some(events) = events.as_deref_mut() {
+                push_events(events, n.s, lo, step);
+            }
         }
         if let Some((traces, mine)) = traces {
             for (&(v_before, held), &t) in before.iter().zip(mine.iter()) {
                 let j = traces[t].neuron;
                 let input = input_at(drive, step, j);
-                if s[j - lo] {
+                if n.s[j - lo] {
                     let crossed = k.unreset(v_before, held, input);
                     traces[t].crossings.push((step as u32, crossed));
                 }
-                traces[t].v.push(v[j - lo]);
+                traces[t].v.push(n.v[j - lo]);
                 traces[t].input.push(input);
             }
         }
@@ -69,41 +64,22 @@ pub(crate) fn run_block<F: Real>(
 }
 
 /// One block through the whole run, by the fastest loop that applies: the register-resident
-/// [`lanes`] loop when nothing is recorded per step, compiled for AVX2 (chosen at run time on
+/// lanes loop when nothing is recorded per step, compiled for AVX2 (chosen at run time on
 /// x86-64) or for the target's baseline elsewhere; otherwise [`run_block`]. FMA is
 /// deliberately not enabled: fused multiply-adds round differently, and the same parameters
 /// must give the same spikes on every machine (and on both paths).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_block_best<F: Real>(
-    k: &Kernel<F>,
-    lo: usize,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
-    steps: usize,
-    drive: &Source<'_, F>,
-    record_spikes: bool,
-    events: &mut Vec<(u32, u32)>,
+    job: &Job<'_, F>,
+    mut n: Neurons<'_, F>,
+    events: Option<&mut Vec<(u32, u32)>>,
     traces: &mut Option<(&mut [Trace<F>], &[usize])>,
 ) {
-    if !record_spikes && traces.is_none() && F::run_lanes(k, lo, v, r, s, c, steps, drive) {
+    if events.is_none() && traces.is_none() && F::run_lanes(job, &mut n) {
         return;
     }
-    run_block(
-        k,
-        lo,
-        v,
-        r,
-        s,
-        c,
-        steps,
-        drive,
-        record_spikes,
-        events,
-        traces,
-    );
+    run_block(job, n, events, traces);
 }
+
 /// Appends `(neuron, step)` for every flag set in a block starting at neuron `lo`.
 pub(crate) fn push_events(events: &mut Vec<(u32, u32)>, spiked: &[bool], lo: usize, step: usize) {
     for (j, &f) in spiked.iter().enumerate() {

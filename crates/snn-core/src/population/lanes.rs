@@ -12,18 +12,9 @@ pub(crate) const LANE_BYTES: usize = 256;
 /// per step from the population as a whole: no spike events, no traces, and a drive that is
 /// constant per neuron or shared per step. Leftover neurons (fewer than a group) go through
 /// [`run_block`]. Returns false, having done nothing, when not applicable.
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn run_lanes<F: Real, const LANES: usize>(
-    k: &Kernel<F>,
-    lo: usize,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
-    steps: usize,
-    drive: &Source<'_, F>,
-) -> bool {
+fn run_lanes<F: Real, const LANES: usize>(job: &Job<'_, F>, n: &mut Neurons<'_, F>) -> bool {
+    let (k, drive, steps, lo) = (job.k, &job.drive, job.steps, n.lo);
     let mut shared_d = Vec::new();
     let lane_drive = match drive {
         Source::Constant(x) => LaneDrive::Fixed(Some(k.offset + k.gain * *x)),
@@ -40,24 +31,12 @@ fn run_lanes<F: Real, const LANES: usize>(
     };
     macro_rules! go {
         ($relax:literal, $refr:literal, $sub:literal) => {
-            lanes::<F, LANES, $relax, $refr, $sub>(k, v, r, s, c, steps, lane_drive, per_neuron)
+            lanes::<F, LANES, $relax, $refr, $sub>(k, n, steps, lane_drive, per_neuron)
         };
     }
     let done = by_switches!(k, go);
-    if done < v.len() {
-        run_block(
-            k,
-            lo + done,
-            &mut v[done..],
-            &mut r[done..],
-            &mut s[done..],
-            &mut c[done..],
-            steps,
-            drive,
-            false,
-            &mut Vec::new(),
-            &mut None,
-        );
+    if done < n.len() {
+        run_block(job, n.tail(done), None, &mut None);
     }
     true
 }
@@ -66,27 +45,20 @@ fn run_lanes<F: Real, const LANES: usize>(
 /// it (checked once per block, outside the loops), or for the baseline of other targets.
 /// Returns false, having done nothing, on an x86-64 CPU without AVX2 (then [`run_block`]
 /// serves) or for a drive the lanes cannot take.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_lanes_best<F: Real, const LANES: usize>(
-    k: &Kernel<F>,
-    lo: usize,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
-    steps: usize,
-    drive: &Source<'_, F>,
+    job: &Job<'_, F>,
+    n: &mut Neurons<'_, F>,
 ) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { run_lanes_avx2::<F, LANES>(k, lo, v, r, s, c, steps, drive) };
+            return unsafe { run_lanes_avx2::<F, LANES>(job, n) };
         }
         false
     }
     #[cfg(not(target_arch = "x86_64"))]
-    run_lanes::<F, LANES>(k, lo, v, r, s, c, steps, drive)
+    run_lanes::<F, LANES>(job, n)
 }
 
 /// [`run_lanes`] compiled for AVX2 (wider vectors, the same results).
@@ -95,18 +67,11 @@ pub(crate) fn run_lanes_best<F: Real, const LANES: usize>(
 /// The CPU must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
 unsafe fn run_lanes_avx2<F: Real, const LANES: usize>(
-    k: &Kernel<F>,
-    lo: usize,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
-    steps: usize,
-    drive: &Source<'_, F>,
+    job: &Job<'_, F>,
+    n: &mut Neurons<'_, F>,
 ) -> bool {
-    run_lanes::<F, LANES>(k, lo, v, r, s, c, steps, drive)
+    run_lanes::<F, LANES>(job, n)
 }
 
 #[derive(Clone, Copy)]
@@ -119,18 +84,15 @@ enum LaneDrive<'a, F> {
 
 /// The register-resident loop of [`run_lanes`]; returns how many neurons it stepped (a
 /// multiple of `LANES`).
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn lanes<F: Real, const LANES: usize, const RELAX: bool, const REF: bool, const SUB: bool>(
     k: &Kernel<F>,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
+    neurons: &mut Neurons<'_, F>,
     steps: usize,
     drive: LaneDrive<'_, F>,
     per_neuron: impl Fn(usize) -> F,
 ) -> usize {
+    let Neurons { v, r, s, c, .. } = neurons;
     let n = v.len() / LANES * LANES;
     for base in (0..n).step_by(LANES) {
         let mut vv = [F::zero(); LANES];

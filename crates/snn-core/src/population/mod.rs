@@ -90,6 +90,7 @@ mod lanes;
 #[cfg(feature = "parallel")]
 mod parallel;
 mod result;
+mod state;
 mod update;
 
 use block::*;
@@ -97,6 +98,8 @@ pub(crate) use drive::{feed_at, input_at, Feed};
 pub use drive::{Drive, Input, Source};
 pub(crate) use lanes::{run_lanes_best, LANE_BYTES};
 pub use result::{Record, SimResult, SpikeTrains, Trace};
+#[doc(hidden)]
+pub use state::{Job, Neurons};
 use update::*;
 
 /// N neurons of one model: the validated per-step constants and the state arrays.
@@ -260,23 +263,11 @@ impl<F: Real> Population<F> {
         self.steps_done += 1;
         #[cfg(feature = "parallel")]
         if self.use_threads() {
-            return parallel::advance(
-                &self.k,
-                &mut self.v,
-                &mut self.refr,
-                &mut self.spiked,
-                &mut self.counts,
-                feed,
-            );
+            let k = self.k;
+            return parallel::advance(&k, self.neurons(), feed);
         }
-        dispatch(
-            &self.k,
-            &mut self.v,
-            &mut self.refr,
-            &mut self.spiked,
-            &mut self.counts,
-            feed,
-        )
+        let k = self.k;
+        dispatch(&k, &mut self.neurons(), feed)
     }
 
     /// Runs `steps` steps under `drive` from the current state and returns what `record`
@@ -424,59 +415,22 @@ impl<F: Real> Population<F> {
     ) -> Vec<(u32, u32)> {
         let mut events: Vec<(u32, u32)> = Vec::new();
         let k = self.k;
-        let use_threads = {
-            #[cfg(feature = "parallel")]
-            {
-                self.use_threads() && traces.is_empty()
-            }
-            #[cfg(not(feature = "parallel"))]
-            {
-                false
-            }
+        let job = Job {
+            k: &k,
+            steps,
+            drive,
         };
-        if use_threads {
-            #[cfg(feature = "parallel")]
-            {
-                events = parallel::run_blocks(
-                    &k,
-                    &mut self.v,
-                    &mut self.refr,
-                    &mut self.spiked,
-                    &mut self.counts,
-                    steps,
-                    drive,
-                    record_spikes,
-                );
-            }
-        } else {
-            let mut lo = 0;
-            for (((v, r), sp), c) in self
-                .v
-                .chunks_mut(BLOCK)
-                .zip(self.refr.chunks_mut(BLOCK))
-                .zip(self.spiked.chunks_mut(BLOCK))
-                .zip(self.counts.chunks_mut(BLOCK))
-            {
-                let hi = lo + v.len();
-                let mine: Vec<usize> = (0..traces.len())
-                    .filter(|&t| (lo..hi).contains(&traces[t].neuron))
-                    .collect();
-                let mut tr = (!mine.is_empty()).then_some((&mut *traces, mine.as_slice()));
-                run_block_best(
-                    &k,
-                    lo,
-                    v,
-                    r,
-                    sp,
-                    c,
-                    steps,
-                    &drive,
-                    record_spikes,
-                    &mut events,
-                    &mut tr,
-                );
-                lo = hi;
-            }
+        #[cfg(feature = "parallel")]
+        if self.use_threads() && traces.is_empty() {
+            return parallel::run_blocks(&job, self.neurons(), record_spikes);
+        }
+        for block in self.neurons().blocks(BLOCK) {
+            let (lo, hi) = (block.lo, block.lo + block.len());
+            let mine: Vec<usize> = (0..traces.len())
+                .filter(|&t| (lo..hi).contains(&traces[t].neuron))
+                .collect();
+            let mut tr = (!mine.is_empty()).then_some((&mut *traces, mine.as_slice()));
+            run_block_best(&job, block, record_spikes.then_some(&mut events), &mut tr);
         }
         events
     }

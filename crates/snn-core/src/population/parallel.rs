@@ -4,17 +4,12 @@ use super::*;
 use rayon::prelude::*;
 
 /// A whole run, blocks spread over the threads; returns the spike events of every block.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_blocks<F: Real>(
-    k: &Kernel<F>,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
-    steps: usize,
-    drive: Source<'_, F>,
+    job: &Job<'_, F>,
+    n: Neurons<'_, F>,
     record: bool,
 ) -> Vec<(u32, u32)> {
+    let Neurons { lo, v, r, s, c } = n;
     let parts: Vec<Vec<(u32, u32)>> = v
         .par_chunks_mut(BLOCK)
         .zip(r.par_chunks_mut(BLOCK))
@@ -23,19 +18,14 @@ pub(crate) fn run_blocks<F: Real>(
         .enumerate()
         .map(|(b, (((v, r), s), c))| {
             let mut events = Vec::new();
-            run_block_best(
-                k,
-                b * BLOCK,
+            let block = Neurons {
+                lo: lo + b * BLOCK,
                 v,
                 r,
                 s,
                 c,
-                steps,
-                &drive,
-                record,
-                &mut events,
-                &mut None,
-            );
+            };
+            run_block_best(job, block, record.then_some(&mut events), &mut None);
             events
         })
         .collect();
@@ -43,14 +33,8 @@ pub(crate) fn run_blocks<F: Real>(
 }
 
 /// One step over contiguous chunks, one or more per thread.
-pub(crate) fn advance<F: Real>(
-    k: &Kernel<F>,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
-    feed: Feed<'_, F>,
-) -> usize {
+pub(crate) fn advance<F: Real>(k: &Kernel<F>, n: Neurons<'_, F>, feed: Feed<'_, F>) -> usize {
+    let Neurons { lo, v, r, s, c } = n;
     let chunk = v.len().div_ceil(rayon::current_num_threads()).max(4096);
     v.par_chunks_mut(chunk)
         .zip(r.par_chunks_mut(chunk))
@@ -62,7 +46,14 @@ pub(crate) fn advance<F: Real>(
                 Feed::Uniform(x) => Feed::Uniform(x),
                 Feed::Each(i) => Feed::Each(&i[ci * chunk..ci * chunk + v.len()]),
             };
-            dispatch(k, v, r, s, c, part)
+            let mut block = Neurons {
+                lo: lo + ci * chunk,
+                v,
+                r,
+                s,
+                c,
+            };
+            dispatch(k, &mut block, part)
         })
         .sum()
 }

@@ -5,15 +5,8 @@ use super::*;
 /// One step of every neuron with spike flags, for `step()` and the threaded `step()`: the
 /// per-neuron input is raw current, turned into drive in the loop.
 #[inline(always)]
-pub(crate) fn dispatch<F: Real>(
-    k: &Kernel<F>,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
-    feed: Feed<'_, F>,
-) -> usize {
-    dispatch_drive(k, v, r, s, c, feed, false)
+pub(crate) fn dispatch<F: Real>(k: &Kernel<F>, n: &mut Neurons<'_, F>, feed: Feed<'_, F>) -> usize {
+    dispatch_drive(k, n, feed, false)
 }
 
 /// Chooses the monomorphised loop for this kernel once per step, outside the neuron loop.
@@ -21,16 +14,13 @@ pub(crate) fn dispatch<F: Real>(
 #[inline(always)]
 pub(crate) fn dispatch_drive<F: Real>(
     k: &Kernel<F>,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
+    n: &mut Neurons<'_, F>,
     feed: Feed<'_, F>,
     ready: bool,
 ) -> usize {
     macro_rules! go {
         ($relax:literal, $refr:literal, $sub:literal) => {
-            update::<F, $relax, $refr, $sub>(k, v, r, s, c, feed, ready)
+            update::<F, $relax, $refr, $sub>(k, n, feed, ready)
         };
     }
     by_switches!(k, go)
@@ -44,15 +34,17 @@ pub(crate) fn dispatch_drive<F: Real>(
 #[inline(always)]
 pub(crate) fn update<F: Real, const RELAX: bool, const REF: bool, const SUB: bool>(
     k: &Kernel<F>,
-    v: &mut [F],
-    r: &mut [u32],
-    s: &mut [bool],
-    c: &mut [u32],
+    neurons: &mut Neurons<'_, F>,
     feed: Feed<'_, F>,
     ready: bool,
 ) -> usize {
-    let n = v.len();
-    let (r, s, c) = (&mut r[..n], &mut s[..n], &mut c[..n]);
+    let n = neurons.v.len();
+    let v = &mut *neurons.v;
+    let (r, s, c) = (
+        &mut neurons.r[..n],
+        &mut neurons.s[..n],
+        &mut neurons.c[..n],
+    );
     let (offset, gain) = (k.offset, k.gain);
     let mut fired = 0u32;
     macro_rules! body {
