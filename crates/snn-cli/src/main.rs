@@ -519,11 +519,12 @@ fn classify(args: ClassifyArgs) -> Result<String, String> {
     let cfg = TrainConfig {
         epochs,
         lr,
-        seed,
         ..TrainConfig::default()
     };
     let start = Instant::now();
-    let history = clf.fit(&train, None, &cfg).map_err(e)?;
+    let history = clf
+        .fit(&train, None, &cfg, &mut snn_core::rng(seed))
+        .map_err(e)?;
     let train_seconds = start.elapsed().as_secs_f64();
     let mut eval = snn_core::rng(seed ^ 0xe7a1);
     let snn_train = clf.accuracy(&train, &mut eval).map_err(e)?;

@@ -137,7 +137,7 @@ fn training(c: &mut Criterion) {
     for encoding in [Encoding::Current, Encoding::Rate, Encoding::Latency] {
         let clf = Classifier::new(&data, 100, encoding).unwrap();
         g.bench_function(encoding.name(), |b| {
-            b.iter(|| clf.clone().fit(&data, None, &cfg).unwrap())
+            b.iter(|| clf.clone().fit(&data, None, &cfg, &mut rng(0)).unwrap())
         });
     }
     g.finish();

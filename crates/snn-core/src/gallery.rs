@@ -176,14 +176,7 @@ pub fn all() -> Result<Vec<(&'static str, Chart)>> {
     let (tr, te) = hard.split(0.25, &mut r)?;
     let mut clf = crate::Classifier::new(&tr, 100, crate::Encoding::Current)?;
     clf.randomize(&mut r);
-    let h = clf.fit(
-        &tr,
-        Some(&te),
-        &crate::TrainConfig {
-            seed: 4,
-            ..Default::default()
-        },
-    )?;
+    let h = clf.fit(&tr, Some(&te), &crate::TrainConfig::default(), &mut rng(4))?;
     out.push((
         "training-curve",
         chart::training_curve(

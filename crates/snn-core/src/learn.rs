@@ -130,18 +130,15 @@ pub struct TrainConfig {
     pub epochs: usize,
     /// L2 penalty on the weights (>= 0).
     pub l2: f64,
-    /// Seed of the input spikes drawn during training.
-    pub seed: u64,
 }
 
 impl Default for TrainConfig {
-    /// `lr` 0.5, 500 epochs, `l2` 1e-4, seed 0: the baseline [`Logistic`]'s own settings.
+    /// `lr` 0.5, 500 epochs, `l2` 1e-4: the baseline [`Logistic`]'s own settings.
     fn default() -> Self {
         Self {
             lr: 0.5,
             epochs: 500,
             l2: 1e-4,
-            seed: 0,
         }
     }
 }
@@ -454,17 +451,20 @@ impl Classifier {
 
     /// Trains on `train` by full-batch gradient descent with the rule in the
     /// [module docs](self), starting from the current weights; when `test` is given, its
-    /// accuracy is recorded after every epoch too. Spikes are drawn afresh every epoch from
-    /// `cfg.seed`, so the same seed trains the same weights.
+    /// accuracy is recorded after every epoch too. The input spikes of every epoch are drawn
+    /// from `rng`, so the same seeded generator trains the same weights; the held-out
+    /// accuracy of every epoch is measured with the spikes of a copy of `rng` as it was
+    /// given, so it does not disturb the training stream.
     ///
     /// # Errors
     /// Bad hyper-parameters (non-positive or non-finite `lr`, zero epochs, negative `l2`), or
     /// data that does not fit the classifier. Weights are unchanged on error.
-    pub fn fit(
+    pub fn fit<R: Rng + Clone>(
         &mut self,
         train: &Blobs,
         test: Option<&Blobs>,
         cfg: &TrainConfig,
+        rng: &mut R,
     ) -> Result<History> {
         cfg.validate()?;
         if train.is_empty() {
@@ -489,7 +489,7 @@ impl Classifier {
                 .try_for_each(|r| self.channels(&r.to_vec()).map(drop))?;
         }
         let mut work = self.clone();
-        let mut rng = crate::rng(cfg.seed);
+        let eval = rng.clone();
         let mut history = History::default();
         let n = train.len() as f64;
         let v_th = work.neuron.threshold();
@@ -499,7 +499,7 @@ impl Classifier {
             let (mut loss, mut hits) = (0.0, 0usize);
             let w_spikes = work.spike_weights()?;
             for (u, &truth) in inputs.iter().zip(&train.y) {
-                let resp = work.respond(u, &w_spikes, &mut rng)?;
+                let resp = work.respond(u, &w_spikes, rng)?;
                 hits += usize::from(resp.class() == truth);
                 let p = softmax_vec(&resp.rates(v_th, work.steps));
                 loss -= p[truth].max(f64::MIN_POSITIVE).ln();
@@ -516,7 +516,7 @@ impl Classifier {
             history.loss.push(loss / n);
             history.train_accuracy.push(hits as f64 / n);
             if let Some(t) = test {
-                let mut eval_rng = crate::rng(cfg.seed ^ 0x5eed);
+                let mut eval_rng = eval.clone();
                 history.test_accuracy.push(work.accuracy(t, &mut eval_rng)?);
             }
         }
@@ -575,7 +575,7 @@ impl Logistic {
 
     /// Fits on `train` with `cfg.epochs` full-batch gradient steps of size `cfg.lr` and L2
     /// penalty `cfg.l2`, from zero weights: the same budget a [`Classifier`] trained with
-    /// `cfg` gets (the seed is not used; this is deterministic).
+    /// `cfg` gets (it draws nothing at random).
     ///
     /// # Errors
     /// Empty or non-finite data, or bad hyper-parameters (as [`Classifier::fit`]).

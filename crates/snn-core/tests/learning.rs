@@ -30,9 +30,9 @@ fn training_is_reproducible_for_a_seed() {
                 Some(&test),
                 &TrainConfig {
                     epochs: 20,
-                    seed,
                     ..Default::default()
                 },
+                &mut rng(seed),
             )
             .unwrap();
         (clf.w, h)
@@ -59,7 +59,7 @@ fn accuracy_improves_over_the_random_start() {
             epochs: 200,
             ..Default::default()
         };
-        let h = clf.fit(&train, Some(&test), &cfg).unwrap();
+        let h = clf.fit(&train, Some(&test), &cfg, &mut rng(0)).unwrap();
         let after = clf.accuracy(&test, &mut rng(2)).unwrap();
         assert!(
             before < 0.7,
@@ -108,7 +108,7 @@ fn a_non_leaky_readout_is_exactly_logistic_regression() {
             lr: if centers == 2 { 0.5 } else { 1.5 },
             ..TrainConfig::default()
         };
-        clf.fit(&train, None, &cfg).unwrap();
+        clf.fit(&train, None, &cfg, &mut rng(0)).unwrap();
         let base = Logistic::fit_with(&train, &cfg).unwrap();
         let gap = (&clf.w - &base.w)
             .mapv(f64::abs)
@@ -127,7 +127,8 @@ fn the_leaky_readout_matches_the_baseline() {
     for seed in 1..=8 {
         let (train, test) = split(seed, 2, 1.0, 200);
         let mut clf = Classifier::new(&train, 100, Encoding::Current).unwrap();
-        clf.fit(&train, None, &TrainConfig::default()).unwrap();
+        clf.fit(&train, None, &TrainConfig::default(), &mut rng(0))
+            .unwrap();
         let snn = clf.accuracy(&test, &mut rng(seed)).unwrap();
         let base = Logistic::fit(&train).unwrap().accuracy(&test).unwrap();
         assert!(
@@ -142,7 +143,8 @@ fn the_leaky_readout_matches_the_baseline() {
     for seed in [4, 37, 40] {
         let (train, test) = split(seed, 3, 2.0, 600);
         let mut clf = Classifier::new(&train, 100, Encoding::Current).unwrap();
-        clf.fit(&train, None, &TrainConfig::default()).unwrap();
+        clf.fit(&train, None, &TrainConfig::default(), &mut rng(0))
+            .unwrap();
         let snn = clf.accuracy(&test, &mut rng(seed)).unwrap();
         let base = Logistic::fit(&train).unwrap().accuracy(&test).unwrap();
         assert!(
@@ -191,20 +193,15 @@ fn bad_inputs_are_refused_and_weights_kept() {
         (0.5, 10, f64::INFINITY, "l2"),
     ];
     for (lr, epochs, l2, name) in cfgs {
-        let cfg = TrainConfig {
-            lr,
-            epochs,
-            l2,
-            seed: 0,
-        };
-        let e = clf.fit(&train, None, &cfg).unwrap_err();
+        let cfg = TrainConfig { lr, epochs, l2 };
+        let e = clf.fit(&train, None, &cfg, &mut rng(0)).unwrap_err();
         assert!(e.to_string().contains(name), "{e}");
     }
     // A held-out set with a non-finite feature is refused before any training.
     let mut bad = train.clone();
     bad.x[[0, 1]] = f64::NAN;
     let e = clf
-        .fit(&train, Some(&bad), &TrainConfig::default())
+        .fit(&train, Some(&bad), &TrainConfig::default(), &mut rng(0))
         .unwrap_err();
     assert!(e.to_string().contains("feature"), "{e}");
     assert_eq!(clf.w, w);

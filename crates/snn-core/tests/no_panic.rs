@@ -71,7 +71,8 @@ fn too_many_encoder_copies_are_refused_before_allocating() {
             &TrainConfig {
                 epochs: 1,
                 ..TrainConfig::default()
-            }
+            },
+            &mut rng(0)
         )
         .is_err());
     assert_eq!(clf.w, w, "weights kept");
