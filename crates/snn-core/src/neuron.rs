@@ -93,13 +93,11 @@ pub struct Kernel<F> {
 }
 
 impl<F: Real> Kernel<F> {
-    /// The updated potential `V'` of one step, before any reset: what the neuron loop
-    /// compares with the firing level. `held` is a neuron in its refractory period; `input`
-    /// the step's current. The same arithmetic as the loop, for traces (one neuron at a time).
-    pub(crate) fn unreset(&self, v: F, held: bool, input: F) -> F {
-        if held && self.ref_steps > 0 {
-            return v;
-        }
+    /// The updated potential `V'` of a step that spiked, before its reset: what the neuron
+    /// loop compared with the firing level, from the potential `v` before the step and the
+    /// step's current. The same arithmetic as the loop, for traces (one neuron at a time). A
+    /// neuron that spiked was not held, so the refractory hold plays no part.
+    pub(crate) fn unreset(&self, v: F, input: F) -> F {
         let dj = self.offset + self.gain * input;
         if self.relax {
             dj + (v - dj) * self.alpha

@@ -26,16 +26,16 @@ pub(crate) fn run_block<F: Real>(
     } else {
         false
     };
-    // Traced neurons' state before each step, to recover the potential a spike crossed at.
-    let mut before: Vec<(F, bool)> = match traces {
-        Some((_, mine)) => vec![(F::zero(), false); mine.len()],
+    // Traced neurons' potentials before each step, to recover the value a spike crossed at.
+    let mut before: Vec<F> = match traces {
+        Some((_, mine)) => vec![F::zero(); mine.len()],
         None => Vec::new(),
     };
     for step in 0..job.steps {
         if let Some((traces, mine)) = traces {
             for (b, &t) in before.iter_mut().zip(mine.iter()) {
                 let j = traces[t].neuron - lo;
-                *b = (n.v[j], n.r[j] > 0);
+                *b = n.v[j];
             }
         }
         let fired = if constant {
@@ -49,11 +49,11 @@ pub(crate) fn run_block<F: Real>(
             }
         }
         if let Some((traces, mine)) = traces {
-            for (&(v_before, held), &t) in before.iter().zip(mine.iter()) {
+            for (&v_before, &t) in before.iter().zip(mine.iter()) {
                 let j = traces[t].neuron;
                 let input = input_at(drive, step, j);
                 if n.s[j - lo] {
-                    let crossed = k.unreset(v_before, held, input);
+                    let crossed = k.unreset(v_before, input);
                     traces[t].crossings.push((step as u32, crossed));
                 }
                 traces[t].v.push(n.v[j - lo]);
