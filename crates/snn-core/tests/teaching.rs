@@ -69,8 +69,13 @@ fn a_trace_keeps_the_value_each_spike_crossed_at() {
             &Record::spikes().with_traces([0, 1]),
         )
         .unwrap();
-    assert_eq!(res.traces[0].crossings.len(), res.counts[0] as usize);
-    assert!(res.traces[0].crossings.iter().all(|c| c.1 > -50.0));
+    let tr = &res.traces[0];
+    assert_eq!(tr.crossings.len(), res.counts[0] as usize);
+    // Each crossing is the exact solution over one step from the potential before it.
+    for &(k, peak) in &tr.crossings {
+        let expected = lif.v_closed_form(tr.v[k as usize], 3.0, lif.dt());
+        assert!(peak > -50.0 && (peak - expected).abs() < 1e-9, "{peak} {expected}");
+    }
     assert!(res.traces[1].crossings.is_empty());
 }
 
