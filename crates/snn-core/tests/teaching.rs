@@ -74,7 +74,10 @@ fn a_trace_keeps_the_value_each_spike_crossed_at() {
     // Each crossing is the exact solution over one step from the potential before it.
     for &(k, peak) in &tr.crossings {
         let expected = lif.v_closed_form(tr.v[k as usize], 3.0, lif.dt());
-        assert!(peak > -50.0 && (peak - expected).abs() < 1e-9, "{peak} {expected}");
+        assert!(
+            peak > -50.0 && (peak - expected).abs() < 1e-9,
+            "{peak} {expected}"
+        );
     }
     assert!(res.traces[1].crossings.is_empty());
 }
