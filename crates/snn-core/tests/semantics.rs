@@ -193,3 +193,29 @@ fn a_reset_that_collapses_onto_the_threshold_in_f32_is_refused() {
     ));
     assert!(Population::<f64>::new(&soft, 1).is_ok());
 }
+
+/// What a model was built with is what its accessors and its kernel report (cargo-mutants
+/// found these unread).
+#[test]
+fn built_values_are_what_the_accessors_report() {
+    let d = DiscreteParams::builder()
+        .decay(0.7)
+        .threshold(2.5)
+        .build()
+        .unwrap();
+    assert_eq!((d.decay(), d.threshold()), (0.7, 2.5));
+    let p = LifParams::builder()
+        .t_ref(2.0)
+        .dt(0.1)
+        .v_th(-48.0)
+        .v0(-60.0)
+        .build()
+        .unwrap();
+    let pop = Population::<f32>::new(&p, 1).unwrap();
+    let k = pop.kernel();
+    assert_eq!(k.ref_steps(), 20);
+    assert_eq!(k.v_th(), -48.0f32);
+    assert_eq!(k.v0(), -60.0f32);
+    assert_eq!(k.dt(), 0.1);
+    assert_eq!(pop.v(), &[-60.0f32]);
+}
