@@ -211,6 +211,57 @@ fn built_values_are_what_the_accessors_report() {
         .v0(-60.0)
         .build()
         .unwrap();
+    let q = LifParams::builder()
+        .tau_m(12.0)
+        .v_rest(-70.0)
+        .v_reset(-72.0)
+        .v_th(-45.0)
+        .r_m(8.0)
+        .t_ref(3.0)
+        .dt(0.5)
+        .v0(-66.0)
+        .integration(Integration::Euler)
+        .reset(LifReset::Subtract)
+        .crossing(Crossing::AtOrAbove)
+        .build()
+        .unwrap();
+    assert_eq!(
+        (
+            q.tau_m(),
+            q.v_rest(),
+            q.v_reset(),
+            q.v_th(),
+            q.r_m(),
+            q.t_ref(),
+            q.dt(),
+            q.v0()
+        ),
+        (12.0, -70.0, -72.0, -45.0, 8.0, 3.0, 0.5, -66.0)
+    );
+    assert_eq!(
+        (q.integration(), q.reset(), q.crossing(), q.ref_steps()),
+        (
+            Integration::Euler,
+            LifReset::Subtract,
+            Crossing::AtOrAbove,
+            6
+        )
+    );
+    assert_eq!(q.alpha(), 1.0 - 0.5 / 12.0);
+    // The refractory counter holds up to u32::MAX steps, and not one more.
+    let at_limit = LifParams::builder()
+        .t_ref(u32::MAX as f64)
+        .dt(1.0)
+        .build()
+        .unwrap();
+    assert_eq!(at_limit.ref_steps(), u32::MAX);
+    assert!(matches!(
+        LifParams::builder()
+            .t_ref(u32::MAX as f64 + 1.0)
+            .dt(1.0)
+            .build(),
+        Err(SnnError::TooManySteps { .. })
+    ));
     let pop = Population::<f32>::new(&p, 1).unwrap();
     let k = pop.kernel();
     assert_eq!(k.ref_steps(), 20);
