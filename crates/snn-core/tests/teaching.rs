@@ -143,6 +143,10 @@ fn steps_for_a_duration() {
             ..
         })
     ));
+    // Exactly u32::MAX steps fit the step counters; one more does not.
+    let unit = LifParams::builder().dt(1.0).build().unwrap();
+    assert_eq!(unit.steps_for(u32::MAX as f64).unwrap(), u32::MAX as usize);
+    assert!(unit.steps_for(u32::MAX as f64 + 1.0).is_err());
 }
 
 #[test]
