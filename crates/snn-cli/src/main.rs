@@ -428,8 +428,7 @@ fn encode(args: EncodeArgs) -> Result<String, String> {
         seed,
         model,
     } = args;
-    let flags = ENCODE_FLAGS;
-    let e = |e: SnnError| describe(&e, flags);
+    let e = |e: SnnError| describe(&e, ENCODE_FLAGS);
     let model = match model {
         Model::Bernoulli => RateModel::Bernoulli,
         Model::Poisson => RateModel::Poisson,
@@ -441,10 +440,7 @@ fn encode(args: EncodeArgs) -> Result<String, String> {
     let steps = steps_for("--duration-s", duration_s * 1000.0, dt_ms)?;
     let spikes = enc
         .encode(&vec![1.0; trains], steps, &mut snn_core::rng(seed))
-        .map_err(|err| match err {
-            SnnError::TooLarge { .. } => format!("--trains x --duration-s: {err}"),
-            other => describe(&other, flags),
-        })?;
+        .map_err(e)?;
     let name = match model {
         RateModel::Bernoulli => "bernoulli",
         RateModel::Poisson => "poisson",
