@@ -244,6 +244,9 @@ struct BenchArgs {
     /// (tau_m 10 ms, dt 0.1 ms, currents 1.6 to 4 nA), with the same timing.
     #[arg(long)]
     general: bool,
+    /// Runs timed, each on a freshly built population; the fastest is reported (1 to 1000).
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    repeats: usize,
 }
 
 /// The flags of one subcommand, keyed by the snn-core parameter each one sets: an error
@@ -603,13 +606,24 @@ fn bench(args: BenchArgs) -> Result<String, String> {
         precision,
         parallel,
         general,
+        repeats,
     } = args;
+    if !(1..=1000).contains(&repeats) {
+        return Err(format!("--repeats: must be 1 to 1000, got {repeats}"));
+    }
     let flags = BENCH_FLAGS;
     let e = |e: SnnError| describe(&e, flags);
-    let (seconds, total) = match precision {
-        Precision::F32 => time_bench::<f32>(n, steps, parallel, general).map_err(e)?,
-        Precision::F64 => time_bench::<f64>(n, steps, parallel, general).map_err(e)?,
-    };
+    let mut best: Option<(f64, u64)> = None;
+    for _ in 0..repeats {
+        let (seconds, total) = match precision {
+            Precision::F32 => time_bench::<f32>(n, steps, parallel, general).map_err(e)?,
+            Precision::F64 => time_bench::<f64>(n, steps, parallel, general).map_err(e)?,
+        };
+        if best.is_none_or(|(s, _)| seconds < s) {
+            best = Some((seconds, total));
+        }
+    }
+    let (seconds, total) = best.unwrap_or((f64::NAN, 0));
     let rate = (n as f64 * steps as f64) / seconds;
     Ok(json!({
         "seconds": seconds,
@@ -619,6 +633,7 @@ fn bench(args: BenchArgs) -> Result<String, String> {
         "precision": match precision { Precision::F32 => "f32", Precision::F64 => "f64" },
         "updates_per_second": rate,
         "parallel": parallel,
+        "repeats": repeats,
         "threads": threads_used(parallel, n),
         "workload": if general {
             "general LIF: tau_m 10 ms, dt 0.1 ms, refractory 2 ms, a constant current per neuron from 1.6 to 4 nA"

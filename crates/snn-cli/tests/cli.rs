@@ -278,6 +278,8 @@ fn bad_arguments_get_one_clear_line() {
         (&["blobs", "--centers", "0"], "centers"),
         (&["bench", "--n", "0"], "neurons"),
         (&["bench", "--n", "100000000000"], "neurons"),
+        (&["bench", "--n", "10", "--repeats", "0"], "--repeats"),
+        (&["bench", "--n", "10", "--repeats", "1001"], "--repeats"),
         (&["nonsense"], "nonsense"),
         (&[], "subcommand"),
     ];
@@ -392,6 +394,22 @@ fn bench_names_its_workload_and_threads() {
     assert_eq!(v["threads"], 1);
     let v = ok_json(&["bench", "--n", "1000", "--steps", "10", "--general"]);
     assert!(v["workload"].as_str().unwrap().contains("refractory 2 ms"));
+    // --repeats: the fastest of K runs, each on a new population, so the same spikes.
+    let one = ok_json(&["bench", "--n", "70000", "--steps", "200", "--parallel"]);
+    let v = ok_json(&[
+        "bench",
+        "--n",
+        "70000",
+        "--steps",
+        "200",
+        "--parallel",
+        "--repeats",
+        "4",
+    ]);
+    assert_eq!(v["repeats"], 4);
+    assert_eq!(v["total_spikes"], one["total_spikes"]);
+    assert!(one["total_spikes"].as_u64().unwrap() > 0);
+    assert_eq!(v["threads"], one["threads"]);
 }
 
 #[test]

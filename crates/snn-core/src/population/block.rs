@@ -80,6 +80,26 @@ pub(crate) fn run_block_best<F: Real>(
     run_block(job, n, events, traces);
 }
 
+/// [`run_block_best`], writing to `out` each neuron's spikes in this run (its count after
+/// minus before, wrapping like the counts), so a run's counts need no pass over the whole
+/// population outside the blocks (which would not be spread over the threads).
+pub(crate) fn run_block_counting<F: Real>(
+    job: &Job<'_, F>,
+    mut n: Neurons<'_, F>,
+    out: &mut [u32],
+    events: Option<&mut Vec<(u32, u32)>>,
+    traces: &mut Option<(&mut [Trace<F>], &[usize])>,
+) {
+    debug_assert!(n.len() <= BLOCK && out.len() == n.len());
+    let len = n.len().min(BLOCK);
+    let mut before = [0u32; BLOCK];
+    before[..len].copy_from_slice(&n.c[..len]);
+    run_block_best(job, n.reborrow(), events, traces);
+    for ((o, &after), &b) in out.iter_mut().zip(n.c.iter()).zip(&before[..len]) {
+        *o = after.wrapping_sub(b);
+    }
+}
+
 /// Appends `(neuron, step)` for every flag set in a block starting at neuron `lo`.
 pub(crate) fn push_events(events: &mut Vec<(u32, u32)>, spiked: &[bool], lo: usize, step: usize) {
     for (j, &f) in spiked.iter().enumerate() {

@@ -15,14 +15,10 @@ pub(crate) const LANE_BYTES: usize = 256;
 #[inline(always)]
 fn run_lanes<F: Real, const LANES: usize>(job: &Job<'_, F>, n: &mut Neurons<'_, F>) -> bool {
     let (k, drive, steps, lo) = (job.k, &job.drive, job.steps, n.lo);
-    let mut shared_d = Vec::new();
     let lane_drive = match drive {
         Source::Constant(x) => LaneDrive::Fixed(Some(k.offset + k.gain * *x)),
         Source::PerNeuron(_) => LaneDrive::Fixed(None),
-        Source::Shared(i) => {
-            shared_d.extend(i.iter().map(|&x| k.offset + k.gain * x));
-            LaneDrive::Shared(&shared_d)
-        }
+        Source::Shared(_) => LaneDrive::Shared(job.shared),
         Source::Matrix(..) => return false,
     };
     let per_neuron = |j: usize| match drive {

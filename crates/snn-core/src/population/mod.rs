@@ -148,10 +148,10 @@ impl<F: Real> Population<F> {
             });
         }
         Ok(Self {
-            v: vec![k.v0; n],
-            refr: vec![0; n],
-            spiked: vec![false; n],
-            counts: vec![0; n],
+            v: written(n, k.v0),
+            refr: written(n, 0),
+            spiked: written(n, false),
+            counts: written(n, 0),
             k,
             steps_done: 0,
             #[cfg(feature = "parallel")]
@@ -183,9 +183,15 @@ impl<F: Real> Population<F> {
     /// core (rayon), in contiguous chunks; each neuron is independent, so the spikes are
     /// exactly those of the single-threaded step. Smaller populations stay on one core, where
     /// the threads would cost more than they save.
+    ///
+    /// Turning it on starts rayon's thread pool now (if it is not running yet), so that a
+    /// run does not pay for starting threads.
     #[cfg(feature = "parallel")]
     pub fn set_parallel(&mut self, on: bool) {
         self.parallel = on;
+        if on {
+            rayon::broadcast(|_| ());
+        }
     }
 
     #[cfg(feature = "parallel")]
@@ -302,11 +308,12 @@ impl<F: Real> Population<F> {
                 limit: u32::MAX as u64,
             });
         }
+        let threads = self.threads_for_run();
         match drive {
             Drive::Constant(i) => check_values("drive", &[i])?,
             Drive::PerNeuron(i) => {
                 check_len("drive", n, i.len())?;
-                check_values("drive", i)?;
+                check_many("drive", i, threads)?;
             }
             Drive::Shared(i) => {
                 check_len("drive", steps, i.len())?;
@@ -320,7 +327,10 @@ impl<F: Real> Population<F> {
                         got: m.len(),
                     });
                 }
-                check_iter("drive", m.iter())?;
+                match m.as_slice() {
+                    Some(all) => check_many("drive", all, threads)?,
+                    None => check_iter("drive", m.iter())?,
+                }
             }
         }
         for &t in &record.traces {
@@ -341,7 +351,6 @@ impl<F: Real> Population<F> {
             fits("spike recording (worst case)", n.saturating_mul(steps), 8)?;
         }
 
-        let counts_before = self.counts.clone();
         let mut spikes = SpikeTrains::default();
         let mut traces: Vec<Trace<F>> = record
             .traces
@@ -377,21 +386,17 @@ impl<F: Real> Population<F> {
             // A standard-layout copy is always one slice; refuse rather than misread.
             check_len("drive rows x columns", steps * n, all.len())?;
         }
-        let mut events = self.simulate(steps, source, record.spikes, &mut traces);
+        // Each block writes its neurons' spikes in this run here, inside the (threaded) loop.
+        let mut counts = vec![0u32; n];
+        let mut events = self.simulate(steps, source, record.spikes, &mut traces, &mut counts);
         self.steps_done += steps as u64;
         if record.spikes {
             // Blocks come in neuron order, each in time order: a stable sort by step gives
             // time order with neurons ascending within a step.
-            events.sort_by_key(|&(_, step)| step);
+            sort_by_step(&mut events, threads);
             spikes.neuron = events.iter().map(|e| e.0).collect();
             spikes.step = events.iter().map(|e| e.1).collect();
         }
-        let counts = self
-            .counts
-            .iter()
-            .zip(&counts_before)
-            .map(|(a, b)| a.wrapping_sub(*b))
-            .collect();
         Ok(SimResult {
             n,
             steps,
@@ -412,27 +417,47 @@ impl<F: Real> Population<F> {
         drive: Source<'_, F>,
         record_spikes: bool,
         traces: &mut [Trace<F>],
+        counts: &mut [u32],
     ) -> Vec<(u32, u32)> {
         let mut events: Vec<(u32, u32)> = Vec::new();
         let k = self.k;
+        let shared: Vec<F> = match drive {
+            Source::Shared(i) => i.iter().map(|&x| k.offset + k.gain * x).collect(),
+            _ => Vec::new(),
+        };
         let job = Job {
             k: &k,
             steps,
             drive,
+            shared: &shared,
         };
         #[cfg(feature = "parallel")]
         if self.use_threads() && traces.is_empty() {
-            return parallel::run_blocks(&job, self.neurons(), record_spikes);
+            return parallel::run_blocks(&job, self.neurons(), counts, record_spikes);
         }
-        for block in self.neurons().blocks(BLOCK) {
+        for (block, out) in self.neurons().blocks(BLOCK).zip(counts.chunks_mut(BLOCK)) {
             let (lo, hi) = (block.lo, block.lo + block.len());
             let mine: Vec<usize> = (0..traces.len())
                 .filter(|&t| (lo..hi).contains(&traces[t].neuron))
                 .collect();
             let mut tr = (!mine.is_empty()).then_some((&mut *traces, mine.as_slice()));
-            run_block_best(&job, block, record_spikes.then_some(&mut events), &mut tr);
+            run_block_counting(
+                &job,
+                block,
+                out,
+                record_spikes.then_some(&mut events),
+                &mut tr,
+            );
         }
         events
+    }
+
+    /// Whether a run spreads its blocks over the threads (a run with traces does not).
+    fn threads_for_run(&self) -> bool {
+        #[cfg(feature = "parallel")]
+        return self.use_threads();
+        #[cfg(not(feature = "parallel"))]
+        false
     }
 }
 
@@ -448,8 +473,61 @@ fn check_len(name: &'static str, expected: usize, got: usize) -> Result<()> {
     }
 }
 
+/// Refuses a non-finite value or one above [`MAX_MAGNITUDE`] in magnitude, naming the first.
 fn check_values<F: Real>(name: &'static str, xs: &[F]) -> Result<()> {
-    check_iter(name, xs.iter())
+    // First a branch-free pass that vectorises (NaN fails `<=`); only a slice that fails it
+    // is searched, in order, for the value to name.
+    let limit = F::of(MAX_MAGNITUDE);
+    let ok = xs
+        .chunks(256)
+        .all(|part| part.iter().fold(true, |ok, &x| ok & (x.abs() <= limit)));
+    if ok {
+        Ok(())
+    } else {
+        check_iter(name, xs.iter())
+    }
+}
+
+/// Values [`check_many`] checks on one thread even when threads are on: below this, waking
+/// the threads costs more than the check.
+const CHECK_ALONE: usize = 1 << 22;
+
+/// [`check_values`] spread over the threads when `threads` and `xs` is long; the error names
+/// the first bad value in order either way.
+fn check_many<F: Real>(name: &'static str, xs: &[F], threads: bool) -> Result<()> {
+    #[cfg(feature = "parallel")]
+    if threads && xs.len() >= CHECK_ALONE {
+        use rayon::prelude::*;
+        return xs
+            .par_chunks(1 << 14)
+            .map(|part| check_values(name, part))
+            .find_first(|r| r.is_err())
+            .unwrap_or(Ok(()));
+    }
+    let _ = threads;
+    check_values(name, xs)
+}
+
+/// Puts spike events in time order, keeping neuron order within a step (a stable sort),
+/// spread over the threads when `threads`.
+fn sort_by_step(events: &mut [(u32, u32)], threads: bool) {
+    #[cfg(feature = "parallel")]
+    if threads {
+        use rayon::prelude::*;
+        events.par_sort_by_key(|&(_, step)| step);
+        return;
+    }
+    let _ = threads;
+    events.sort_by_key(|&(_, step)| step);
+}
+
+/// `n` copies of `x` in a vector whose memory is written now: a zeroed allocation would be
+/// mapped lazily and its pages faulted in on first touch, inside the first run (and inside
+/// its threads, which then contend for the kernel's page tables).
+fn written<T: Copy>(n: usize, x: T) -> Vec<T> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, x);
+    v
 }
 
 fn check_iter<'a, F: Real>(name: &'static str, mut xs: impl Iterator<Item = &'a F>) -> Result<()> {

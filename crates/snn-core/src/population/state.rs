@@ -19,6 +19,16 @@ impl<'a, F> Neurons<'a, F> {
     pub(crate) fn len(&self) -> usize {
         self.v.len()
     }
+    /// The same range, borrowed again, so the original can be used after the borrow ends.
+    pub(crate) fn reborrow(&mut self) -> Neurons<'_, F> {
+        Neurons {
+            lo: self.lo,
+            v: self.v,
+            r: self.r,
+            s: self.s,
+            c: self.c,
+        }
+    }
     /// The neurons from `at` on (counted within this range).
     pub(crate) fn tail(&mut self, at: usize) -> Neurons<'_, F> {
         Neurons {
@@ -56,6 +66,9 @@ pub struct Job<'a, F> {
     pub(crate) k: &'a Kernel<F>,
     pub(crate) steps: usize,
     pub(crate) drive: Source<'a, F>,
+    /// For a [`Source::Shared`] drive, each step's drive `offset + gain * I`, computed once
+    /// per run rather than once per block; empty otherwise.
+    pub(crate) shared: &'a [F],
 }
 
 impl<F: Real> Population<F> {
