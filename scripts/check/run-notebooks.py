@@ -10,7 +10,8 @@ notebook on what nbconvert and papermill let through:
   moment and late stderr is charged to the cell it belongs to; a sentinel cell at the end
   catches anything later still;
 * a cell tagged `raises-exception` that did not fail;
-* a cell tagged `chart` that produced no `image/svg+xml` output.
+* a cell tagged `chart` that produced no `image/svg+xml` output, or a cell tagged `player`
+  that produced no `text/html` sweep or animation (a `snn-player` block).
 
 Then the learner's tweak, in the same kernel: a notebook's metadata lists alternative
 parameter sets (`metadata.snn.parameter_sets`: `{"name", "set": {variable: Rust value},
@@ -143,6 +144,9 @@ class Runner:
             if "chart" in tags:
                 if not any("image/svg+xml" in o.get("data", {}) for o in cell.outputs):
                     problems.append(f"{where}: tagged chart but produced no image/svg+xml")
+            if "player" in tags:
+                if not any('class="snn-player"' in o.get("data", {}).get("text/html", "") for o in cell.outputs):
+                    problems.append(f"{where}: tagged player but produced no sweep or animation")
         if expect_error is not None:
             problems.append(f"{label}expected an error containing {expect_error!r}, but every cell ran")
         return None

@@ -166,6 +166,21 @@ pub enum SnnError {
         /// What came out.
         got: String,
     },
+    /// A sweep or animation whose HTML output would exceed its size limit
+    /// ([`MAX_PLAYER_BYTES`](crate::chart::MAX_PLAYER_BYTES)), refused before it is built.
+    #[error("{what} would be about {bytes} bytes ({frames} frames), more than the limit of {limit} bytes: reduce {reduce}")]
+    OutputTooLarge {
+        /// What was being built ("sweep" or "animation").
+        what: &'static str,
+        /// Frames asked for.
+        frames: usize,
+        /// The estimated size in bytes.
+        bytes: u64,
+        /// The limit in bytes.
+        limit: u64,
+        /// What to make smaller, in words ("the number of values or the chart's detail").
+        reduce: &'static str,
+    },
     /// A chart could not be drawn or written.
     #[error("chart: {0}")]
     Chart(String),
@@ -196,6 +211,7 @@ impl SnnError {
             SnnError::ProbabilityAboveOne { .. } => Some("max_rate"),
             SnnError::ResetNotBelowThreshold { .. } => Some("v_reset"),
             SnnError::EulerUnstable { .. } => Some("dt"),
+            SnnError::OutputTooLarge { .. } => Some("frames"),
             SnnError::Chart(_) => None,
         }
     }

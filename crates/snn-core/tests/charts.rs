@@ -227,10 +227,16 @@ fn decision_map_has_grid_cells_and_colour_bar() {
             .iter()
             .fold((f64::MAX, f64::MIN), |(a, b), &c| (a.min(c), b.max(c)));
         let bands = (hi - lo) as usize + 1;
+        // Cells are drawn as runs of equal counts along each row: one rectangle per run.
+        let runs: usize = counts
+            .chunks(nx)
+            .map(|row| 1 + row.windows(2).filter(|w| w[0] != w[1]).count())
+            .sum();
+        assert!(runs < nx * ny / 4, "{runs} runs for {nx} x {ny} cells");
         assert_eq!(
             coloured,
-            nx * ny + bands,
-            "{nx} x {ny} cells and {bands} colour-bar bands"
+            runs + bands,
+            "{runs} runs of {nx} x {ny} cells and {bands} colour-bar bands"
         );
         assert!(has_text(svg, &format!("{hi:.0}")) && !has_text(svg, "10.0"));
     }
@@ -242,6 +248,7 @@ fn decision_map_has_grid_cells_and_colour_bar() {
         .descendants()
         .filter(|n| n.has_tag_name("rect"))
         .count();
+    // Every cell differs from its neighbours here: one rectangle per cell.
     assert!(rects >= 100 + 64);
     let grid = Grid::over(data.x.view(), 10, 10, 1.0).unwrap();
     assert!(matches!(
@@ -276,9 +283,19 @@ fn class_map_tints_each_cell_with_its_class_colour() {
         let t = |v: u8| (255.0 - 0.4 * (255.0 - f64::from(v))).round() as u8;
         format!("#{:02X}{:02X}{:02X}", t(c.0), t(c.1), t(c.2))
     };
+    // Each of the 10 rows is two runs of 6 cells, one per class, each half the grid wide.
     for k in 0..2 {
-        let n = fills.iter().filter(|f| **f == tint(k)).count();
-        assert_eq!(n, 60, "class {k}: 60 of the 120 cells");
+        let runs: Vec<f64> = doc(&svg)
+            .descendants()
+            .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(tint(k).as_str()))
+            .map(|n| n.attribute("width").unwrap().parse::<f64>().unwrap())
+            .collect();
+        assert_eq!(runs.len(), 10, "class {k}: one run per row");
+        assert_eq!(fills.iter().filter(|f| **f == tint(k)).count(), 10);
+        let (lo, hi) = runs
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &w| (a.min(w), b.max(w)));
+        assert!(hi - lo <= 1.0 && lo > 200.0, "class {k}: widths {runs:?}");
     }
     // No colour bar: no viridis swatches.
     assert!(!svg.contains("Predicted class"));

@@ -18,15 +18,19 @@ pub fn membrane<F: Real>(
     title: &str,
 ) -> Result<Chart> {
     // Only the conversion is generic: the drawing is compiled once, in this crate.
-    membrane_f64(&result.to_f64(), v_unit, i_unit, time_unit, title)
+    let r = result.to_f64();
+    membrane_until(&r, v_unit, i_unit, time_unit, title, r.steps)
 }
 
-fn membrane_f64(
+/// [`membrane`] drawn up to the end of step `upto` (0 to `result.steps`), on the axes of the
+/// whole run, so frames of an animation line up.
+pub(crate) fn membrane_until(
     result: &SimResult<f64>,
     v_unit: &str,
     i_unit: &str,
     time_unit: &str,
     title: &str,
+    upto: usize,
 ) -> Result<Chart> {
     if result.traces.is_empty() {
         return Err(SnnError::Empty {
@@ -68,7 +72,7 @@ fn membrane_f64(
         .map(|tr| {
             let mut crossings = tr.crossings.iter().peekable();
             let mut pts = Vec::with_capacity(tr.v.len() + 2 * tr.crossings.len());
-            for (k, &v) in tr.v.iter().enumerate() {
+            for (k, &v) in tr.v.iter().enumerate().take(upto + 1) {
                 let t = k as f64 * dt;
                 while let Some(&&(st, peak)) = crossings.peek() {
                     if st as usize + 1 != k {
@@ -90,6 +94,7 @@ fn membrane_f64(
         .flat_map(|tr| {
             tr.crossings
                 .iter()
+                .filter(move |c| (c.0 as usize) < upto)
                 .map(move |&(st, peak)| ((st as f64 + 1.0) * dt, peak))
         })
         .collect();
@@ -192,6 +197,7 @@ fn membrane_f64(
             let pts = tr
                 .input
                 .iter()
+                .take(upto)
                 .enumerate()
                 .flat_map(|(k, &i)| [(k as f64 * dt, i), ((k + 1) as f64 * dt, i)]);
             cur.draw_series(LineSeries::new(pts, color.stroke_width(2)))

@@ -26,6 +26,7 @@ mod encoding;
 mod legend;
 mod maps;
 mod membrane;
+mod player;
 mod scatter;
 mod trains;
 
@@ -34,6 +35,7 @@ pub use curves::{fi_curve, throughput, training_curve};
 pub use encoding::encoding_view;
 pub use maps::{class_map, decision_map};
 pub use membrane::membrane;
+pub use player::{Animation, Sweep, MAX_FRAMES, MAX_PLAYER_BYTES};
 pub use scatter::blob_scatter;
 pub use trains::{raster, spike_train, spike_trains};
 
@@ -85,6 +87,55 @@ impl Chart {
         let path = path.as_ref();
         std::fs::write(path, &self.svg)
             .map_err(|e| SnnError::Chart(format!("cannot write {}: {e}", path.display())))
+    }
+    /// The charts one above the other in one chart (as wide as the widest), under the first
+    /// one's title; for frames that show two views of one value, such as a membrane trace
+    /// and the f-I curve point it makes.
+    ///
+    /// # Errors
+    /// [`SnnError::Empty`] for no charts; [`SnnError::Chart`] for an SVG document without a
+    /// width and height (every chart of this crate has them).
+    pub fn stack(charts: &[Chart]) -> Result<Chart> {
+        let Some(first) = charts.first() else {
+            return Err(SnnError::Empty { name: "charts" });
+        };
+        let mut body = String::new();
+        let (mut width, mut y) = (0u32, 0u32);
+        for c in charts {
+            let (w, h) = c.size()?;
+            let inner = c.svg.trim_start();
+            // The document's own element, moved down by the charts above it.
+            let inner = inner.replacen("<svg ", &format!("<svg x=\"0\" y=\"{y}\" "), 1);
+            body.push_str(&inner);
+            body.push('\n');
+            width = width.max(w);
+            y += h;
+        }
+        Ok(Chart {
+            title: first.title.clone(),
+            svg: format!(
+                "<svg width=\"{width}\" height=\"{y}\" viewBox=\"0 0 {width} {y}\" xmlns=\"http://www.w3.org/2000/svg\">\n{body}</svg>\n"
+            ),
+        })
+    }
+
+    /// Width and height in pixels, from the SVG document's own attributes.
+    ///
+    /// # Errors
+    /// [`SnnError::Chart`] when the document does not state them.
+    pub fn size(&self) -> Result<(u32, u32)> {
+        let head = self.svg.split('>').next().unwrap_or("");
+        let attr = |name: &str| -> Option<u32> {
+            let at = head.find(&format!(" {name}=\""))? + name.len() + 3;
+            head[at..].split('"').next()?.parse().ok()
+        };
+        match (attr("width"), attr("height")) {
+            (Some(w), Some(h)) => Ok((w, h)),
+            _ => Err(SnnError::Chart(format!(
+                "chart '{}' has no width and height",
+                self.title
+            ))),
+        }
     }
     /// Shows the chart under a notebook cell: evcxr calls this for the value a cell ends with
     /// and renders what it prints as `image/svg+xml`.

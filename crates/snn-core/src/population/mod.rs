@@ -490,6 +490,7 @@ fn check_values<F: Real>(name: &'static str, xs: &[F]) -> Result<()> {
 
 /// Values [`check_many`] checks on one thread even when threads are on: below this, waking
 /// the threads costs more than the check.
+#[cfg(feature = "parallel")]
 const CHECK_ALONE: usize = 1 << 22;
 
 /// [`check_values`] spread over the threads when `threads` and `xs` is long; the error names

@@ -1,0 +1,265 @@
+//! Sweeps and animations: frames, labels, the size limit, and an HTML output that is
+//! self-contained and rebuilds every frame exactly.
+
+use std::cell::Cell;
+
+use snn_core::chart::{self, Animation, Chart, Sweep, MAX_PLAYER_BYTES};
+use snn_core::{Drive, LifParams, Population, Record, SnnError};
+
+fn train_chart(k: f64) -> snn_core::Result<Chart> {
+    let train: Vec<u8> = (0..20)
+        .map(|i| u8::from(i % (k as usize + 1) == 0))
+        .collect();
+    chart::spike_train(&train, &format!("every {k}th step"))
+}
+
+/// The JSON block of a player's HTML.
+fn data(html: &str) -> serde_json::Value {
+    let open = "<script type=\"application/json\" class=\"snn-player-data\">";
+    let at = html.find(open).expect("data block") + open.len();
+    let end = html[at..].find("</script>").expect("end of data block") + at;
+    serde_json::from_str(&html[at..end]).expect("valid JSON")
+}
+
+fn frame_svg(d: &serde_json::Value, k: usize) -> String {
+    let lines = d["lines"].as_array().unwrap();
+    d["frames"][k]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| lines[i.as_u64().unwrap() as usize].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn unbase64(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let mut out = Vec::new();
+    for q in s.as_bytes().chunks(4) {
+        let n = q
+            .iter()
+            .take_while(|&&c| c != b'=')
+            .fold(0u32, |acc, &c| (acc << 6) | u32::from(val(c)));
+        let pad = q.iter().filter(|&&c| c == b'=').count();
+        let n = n << (6 * pad);
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    out
+}
+
+#[test]
+fn a_sweep_has_a_frame_and_a_label_per_value_and_rebuilds_each_exactly() {
+    let values = [1.0, 2.0, 3.0, 4.5];
+    let sweep = Sweep::new("period", "steps", &values, train_chart)
+        .unwrap()
+        .start_at(2.9);
+    assert_eq!(sweep.len(), 4);
+    assert_eq!(sweep.start(), 2);
+    assert_eq!(sweep.values(), &values);
+    assert_eq!(sweep.label(3).unwrap(), "period = 4.5 steps");
+    assert_eq!(sweep.label(4), None);
+    let html = sweep.html();
+    let d = data(&html);
+    assert_eq!(d["kind"], "sweep");
+    assert_eq!(d["start"], 2);
+    assert_eq!(d["labels"][0], "period = 1 steps");
+    for (k, f) in sweep.frames().iter().enumerate() {
+        assert_eq!(frame_svg(&d, k), f.svg(), "frame {k}");
+        assert_eq!(d["titles"][k], f.title());
+    }
+    // Shared lines are stored once: fewer lines than the frames have together.
+    let total: usize = sweep.frames().iter().map(|f| f.svg().lines().count()).sum();
+    assert!(d["lines"].as_array().unwrap().len() < total / 2);
+    // The static first view is the start frame, titled and labelled.
+    let src = html
+        .split("base64,")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert_eq!(unbase64(src), sweep.frames()[2].svg().as_bytes());
+    assert!(html.contains("title=\"every 3th step\""));
+    assert!(html.contains(">period = 3 steps</div>"));
+    assert!(html.contains("jupyter trust"));
+    let (bytes, raw) = sweep.size();
+    assert_eq!(bytes, html.len());
+    assert_eq!(
+        raw,
+        sweep.frames().iter().map(|f| f.svg().len()).sum::<usize>()
+    );
+}
+
+#[test]
+fn the_output_is_self_contained_and_the_same_on_every_run() {
+    let a = Sweep::new("period", "", &[1.0, 2.0], train_chart).unwrap();
+    let b = Sweep::new("period", "", &[1.0, 2.0], train_chart).unwrap();
+    let html = a.html();
+    assert_eq!(html, b.html());
+    // No fetches: nothing loaded from anywhere (the SVG namespace is a name, not a fetch).
+    let without_ns = html.replace("xmlns=\\\"http://www.w3.org/2000/svg\\\"", "");
+    let without_ns = without_ns.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for bad in [
+        "http:",
+        "https:",
+        "<link",
+        "@import",
+        "src=\"//",
+        "<iframe",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
+        assert!(!without_ns.contains(bad), "{bad}");
+    }
+    // Elements balance, and the data block cannot end early.
+    for tag in ["div", "script", "p"] {
+        let open =
+            html.matches(&format!("<{tag} ")).count() + html.matches(&format!("<{tag}>")).count();
+        let close = html.matches(&format!("</{tag}>")).count();
+        assert_eq!(open, close, "{tag}");
+    }
+    assert_eq!(html.matches("</script>").count(), 2);
+    assert!(html.starts_with("<div class=\"snn-player\""));
+    assert!(html.trim_end().ends_with("</div>"));
+    // A saved page is a whole HTML document around the same player.
+    let path = std::env::temp_dir().join(format!("snn-sweep-{}.html", std::process::id()));
+    a.save(&path).unwrap();
+    let page = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).ok();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains(&html));
+    assert!(a
+        .save("/nonexistent-dir/x.html")
+        .unwrap_err()
+        .to_string()
+        .contains("cannot write"));
+}
+
+#[test]
+fn an_output_over_the_limit_is_refused_before_the_rest_is_drawn() {
+    let grid_chart = |v: f64| -> snn_core::Result<Chart> {
+        let shift = v as usize;
+        let rows: Vec<(String, Vec<u8>)> = (0..200)
+            .map(|r| {
+                let train = (0..400)
+                    .map(|k| u8::from((k + r + shift) % 3 == 0))
+                    .collect();
+                (format!("row {r}"), train)
+            })
+            .collect();
+        chart::spike_trains(&rows, "big")
+    };
+    let one = grid_chart(0.0).unwrap().svg().len();
+    let frames = MAX_PLAYER_BYTES / one * 2 + 2;
+    let values: Vec<f64> = (0..frames).map(|k| k as f64).collect();
+    let drawn = Cell::new(0);
+    let e = Sweep::new("k", "", &values, |v| {
+        drawn.set(drawn.get() + 1);
+        grid_chart(v)
+    })
+    .unwrap_err();
+    assert_eq!(drawn.get(), 2, "only the first two frames are drawn");
+    match &e {
+        SnnError::OutputTooLarge {
+            frames: f, limit, ..
+        } => {
+            assert_eq!(*f, frames);
+            assert_eq!(*limit, MAX_PLAYER_BYTES as u64);
+        }
+        other => panic!("{other}"),
+    }
+    assert!(e.to_string().contains("reduce the number of values"));
+    assert_eq!(e.parameter(), Some("frames"));
+}
+
+#[test]
+fn bad_sweeps_are_refused() {
+    assert!(matches!(
+        Sweep::new("x", "", &[], train_chart),
+        Err(SnnError::Empty { .. })
+    ));
+    assert!(matches!(
+        Sweep::new("x", "", &[1.0, f64::NAN], train_chart),
+        Err(SnnError::NonFinite { .. })
+    ));
+    let many: Vec<f64> = (0..401).map(f64::from).collect();
+    assert!(Sweep::new("x", "", &many, train_chart).is_err());
+    // An error from a frame comes back as it is.
+    let e = Sweep::new("x", "", &[1.0, 2.0], |v| {
+        if v > 1.5 {
+            Err(SnnError::Chart("frame two".into()))
+        } else {
+            train_chart(v)
+        }
+    })
+    .unwrap_err();
+    assert_eq!(e.to_string(), "chart: frame two");
+    assert!(Animation::new("t", "ms", &[0.0], 0, |_| train_chart(1.0)).is_err());
+    assert!(Animation::new("t", "ms", &[0.0], 61, |_| train_chart(1.0)).is_err());
+}
+
+#[test]
+fn a_membrane_animation_draws_the_run_up_to_each_frame_on_fixed_axes() {
+    let p = LifParams::builder().build().unwrap();
+    let mut pop = Population::<f64>::new(&p, 1).unwrap();
+    let run = pop
+        .run(
+            400,
+            Drive::Constant(2.5),
+            &Record::spikes().with_traces([0]),
+        )
+        .unwrap();
+    let anim = Animation::membrane(&run, "mV", "nA", "ms", "One neuron", 8).unwrap();
+    assert_eq!(anim.len(), 8);
+    assert_eq!(anim.values()[0], 5.0);
+    assert_eq!(anim.values()[7], 40.0);
+    assert_eq!(anim.label(7).unwrap(), "t = 40 ms");
+    assert_eq!(anim.frames()[7].title(), "One neuron, t = 40 ms");
+    // Later frames draw more: the trace's path grows, the axes stay.
+    let sizes: Vec<usize> = anim.frames().iter().map(|f| f.svg().len()).collect();
+    assert!(sizes.windows(2).all(|w| w[0] <= w[1]), "{sizes:?}");
+    assert_eq!(
+        anim.frames()[7].svg(),
+        chart::membrane(&run, "mV", "nA", "ms", "One neuron, t = 40 ms")
+            .unwrap()
+            .svg(),
+        "the last frame is the whole run's chart"
+    );
+    let d = data(&anim.html());
+    assert_eq!(d["kind"], "animation");
+    assert_eq!(d["interval"], 100);
+    // More frames than steps: one per step.
+    let short = Population::<f64>::new(&p, 1)
+        .unwrap()
+        .run(60, Drive::Constant(2.5), &Record::spikes().with_traces([0]))
+        .unwrap();
+    let all = Animation::membrane(&short, "mV", "nA", "ms", "x", 1000).unwrap();
+    assert_eq!(all.len(), 60);
+    assert!(Animation::membrane(&run, "mV", "nA", "ms", "x", 0).is_err());
+}
+
+#[test]
+fn stacked_charts_are_one_svg_document() {
+    let a = train_chart(1.0).unwrap();
+    let b = train_chart(2.0).unwrap();
+    let s = Chart::stack(&[a.clone(), b.clone()]).unwrap();
+    let (wa, ha) = a.size().unwrap();
+    let (_, hb) = b.size().unwrap();
+    assert_eq!(s.size().unwrap(), (wa, ha + hb));
+    assert_eq!(s.title(), a.title());
+    let doc = roxmltree::Document::parse(s.svg()).expect("well-formed SVG");
+    let inner: Vec<_> = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("svg"))
+        .collect();
+    assert_eq!(inner.len(), 2);
+    assert_eq!(inner[1].attribute("y"), Some(ha.to_string().as_str()));
+    assert!(matches!(Chart::stack(&[]), Err(SnnError::Empty { .. })));
+}
