@@ -2,10 +2,21 @@
 """End-to-end check in a real browser: starts JupyterLab with the project's own launcher
 (scripts/lab), confirms the API refuses requests without the token, opens a notebook in
 headless Chromium (Debian's /usr/bin/chromium, driven by Playwright), runs all cells from the
-Run menu, and asserts that every chart cell's SVG is visible in the page. Screenshots go to
-target/browser/. Ends with `browser: N passed, N failed`.
+Run menu, and asserts that every chart cell's SVG is visible in the page.
 
-    scripts/check/browser-check.py [NOTEBOOK_NAME ...]   (default: 01-the-original-demo.ipynb)
+Then the sweeps and animations (cells tagged `player`): each sweep's slider is moved with the
+keyboard (focus and an arrow key) and with the mouse (a click along the slider), and the
+frame shown must become the one for the slider's value: its title names that value and the
+label beside the slider says it; each animation is played, and its frame must advance. Then
+an executed copy of notebook 01 (from target/notebooks/, saved with its outputs and never
+trusted) is opened: each player must show its first frame as a picture with the one line
+on `jupyter trust`, and no controls.
+
+Screenshots go to target/browser/ (each player before and after it moves). Ends with
+`browser: N passed, N failed`.
+
+    scripts/check/browser-check.py [NOTEBOOK_NAME ...]
+        (default: notebooks 01 to 04, the ones with sweeps and animations)
 """
 import json
 import os
@@ -61,20 +72,130 @@ def status(url):
         return e.code
 
 
-def chart_cells(name):
+def chart_cells(name, tag="chart"):
     nb = json.loads((ROOT / "notebooks" / name).read_text())
-    return sum(1 for c in nb["cells"] if "chart" in c.get("metadata", {}).get("tags", []))
+    return sum(1 for c in nb["cells"] if tag in c.get("metadata", {}).get("tags", []))
+
+
+# The notebook in front: JupyterLab keeps other opened notebooks in the page, hidden.
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+def open_alone(page, base, token, name):
+    """Opens `name` in a fresh workspace (`reset`), so no notebook opened earlier in this
+    lab is restored beside it."""
+    page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
+    page.wait_for_selector(f"{PANEL} .jp-Cell >> visible=true", timeout=120_000)
+
+
+def player_data(player):
+    return json.loads(player.locator(".snn-player-data").first.evaluate("e => e.textContent"))
+
+
+def shown(player):
+    img = player.locator("img.snn-player-frame")
+    return (int(img.get_attribute("data-frame") or -1), img.get_attribute("title") or "",
+            player.locator(".snn-player-label").inner_text())
+
+
+def check_players(page, stem):
+    """Moves every sweep and plays every animation in the page; returns problems."""
+    problems = []
+    players = page.locator(f"{PANEL} .snn-player")
+    for i in range(players.count()):
+        player = players.nth(i)
+        player.scroll_into_view_if_needed()
+        d = player_data(player)
+        kind, n = d["kind"], len(d["frames"])
+        where = f"{stem} {kind} {i} ({d['name']})"
+
+        def agrees(k, title, label):
+            value = d["labels"][k].split(" = ", 1)[1]
+            if d["titles"][k] != title or value not in title or d["labels"][k] not in label:
+                problems.append(f"{where}: frame {k} shows title {title!r}, label {label!r}; "
+                                f"want {d['titles'][k]!r}, {d['labels'][k]!r}")
+
+        k0, title, label = shown(player)
+        if k0 != d["start"]:
+            problems.append(f"{where}: starts at frame {k0}, not {d['start']}")
+        agrees(k0, title, label)
+        player.screenshot(path=str(SHOTS / f"{stem}-{kind}{i}-a.png"))
+        if kind == "sweep":
+            # Keyboard: the slider focused, one arrow key.
+            key, want = ("ArrowRight", k0 + 1) if k0 + 1 < n else ("ArrowLeft", k0 - 1)
+            player.locator(".snn-player-slider").focus()
+            page.keyboard.press(key)
+            page.wait_for_timeout(200)
+            k1, title, label = shown(player)
+            if k1 != want:
+                problems.append(f"{where}: {key} went to frame {k1}, not {want}")
+            agrees(k1, title, label)
+            # Mouse: a click a tenth of the way along the slider.
+            box = player.locator(".snn-player-slider").bounding_box()
+            page.mouse.click(box["x"] + 0.1 * box["width"], box["y"] + box["height"] / 2)
+            page.wait_for_timeout(200)
+            k2, title, label = shown(player)
+            value = int(player.locator(".snn-player-slider").evaluate("e => e.value"))
+            if k2 != value or k2 == k1 or k2 > n // 2:
+                problems.append(f"{where}: a click near the start showed frame {k2} (slider {value})")
+            agrees(k2, title, label)
+        else:
+            player.locator(".snn-player-play").click()
+            page.wait_for_timeout(1500)
+            k1, title, label = shown(player)
+            if k1 < k0 + 3 and k0 != n - 1:
+                problems.append(f"{where}: 1.5 s after play, frame {k1} (from {k0})")
+            agrees(k1, title, label)
+            player.locator(".snn-player-play").click()
+        player.screenshot(path=str(SHOTS / f"{stem}-{kind}{i}-b.png"))
+    return problems
+
+
+def check_untrusted(page, base, token):
+    """An executed copy of notebook 01, saved with its outputs and never trusted, opened
+    without running anything: each player shows its first frame and the line on trust."""
+    src = ROOT / "target" / "notebooks" / "01-the-original-demo.ipynb"
+    if not src.exists():
+        return ["no executed notebook in target/notebooks/ (run scripts/check/run-notebooks.py first)"]
+    copy = ROOT / "notebooks" / "zz-untrusted-check.ipynb"
+    copy.write_bytes(src.read_bytes())
+    problems = []
+    try:
+        open_alone(page, base, token, copy.name)
+        players = page.locator(f"{PANEL} .snn-player")
+        deadline = time.time() + 30
+        while time.time() < deadline and players.count() < chart_cells("01-the-original-demo.ipynb", "player"):
+            page.wait_for_timeout(500)
+        if players.count() == 0:
+            problems.append("untrusted: no player output shown")
+        for i in range(players.count()):
+            player = players.nth(i)
+            player.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            img = player.locator("img.snn-player-frame")
+            box = img.bounding_box()
+            loaded = img.evaluate("e => e.complete && e.naturalWidth > 0")
+            if not loaded or not box or box["width"] < 200:
+                problems.append(f"untrusted player {i}: first frame not shown (box {box})")
+            note = player.locator(".snn-player-note")
+            if note.count() != 1 or "jupyter trust" not in note.inner_text():
+                problems.append(f"untrusted player {i}: no line on how to make it interactive")
+            if player.locator(".snn-player-controls").count():
+                problems.append(f"untrusted player {i}: controls shown although scripts did not run")
+            player.screenshot(path=str(SHOTS / f"untrusted-player{i}.png"))
+    finally:
+        copy.unlink()
+    return problems
 
 
 def check(page, base, token, name):
     want = chart_cells(name)
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+    open_alone(page, base, token, name)
     # Cells queue until the kernel is up; a short pause lets the page settle first.
     page.wait_for_timeout(2000)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    svgs = page.locator(".jp-OutputArea-output.jp-RenderedSVG img, .jp-OutputArea-output.jp-RenderedSVG svg")
+    svgs = page.locator(f"{PANEL} .jp-OutputArea-output.jp-RenderedSVG img, {PANEL} .jp-OutputArea-output.jp-RenderedSVG svg")
     deadline = time.time() + 600
     while time.time() < deadline and svgs.count() < want:
         page.wait_for_timeout(1000)
@@ -97,14 +218,24 @@ def check(page, base, token, name):
         svgs.nth(got - 1).scroll_into_view_if_needed()
         page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / f"{stem}.png"))
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
-    if errors:
+    players = chart_cells(name, "player")
+    ready = page.locator(f"{PANEL} .snn-player[data-ready]")
+    deadline = time.time() + 120
+    while time.time() < deadline and ready.count() < players:
+        page.wait_for_timeout(500)
+    if ready.count() < players:
+        problems.append(f"{ready.count()} of {players} sweeps and animations appeared with their controls")
+    else:
+        problems += check_players(page, stem)
+    errors = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
+    # A cell tagged raises-exception (04's deliberate mistake) prints its one line on stderr.
+    if errors > chart_cells(name, "raises-exception"):
         problems.append(f"{errors} stderr/error outputs in the page")
     return got, want, problems
 
 
 def main(names):
-    names = names or ["01-the-original-demo.ipynb"]
+    names = names or ["01-the-original-demo.ipynb", "02-one-neuron.ipynb", "03-spike-encoding.ipynb", "04-step-through.ipynb"]
     SHOTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     # Running cells in the page must not leave outputs in the committed notebooks, whatever
@@ -136,7 +267,16 @@ def main(names):
                     print(f"FAIL {name} ({took:.0f} s): " + "; ".join(problems))
                 else:
                     passed += 1
-                    print(f"ok   {name}: {got} charts visible after Run All ({took:.0f} s); screenshot target/browser/{Path(name).stem}.png")
+                    print(f"ok   {name}: {got} charts visible after Run All, "
+                          f"{chart_cells(name, 'player')} sweeps and animations moved ({took:.0f} s); "
+                          f"screenshots target/browser/{Path(name).stem}*.png")
+            problems = check_untrusted(page, base, token)
+            if problems:
+                failed += 1
+                print("FAIL untrusted notebook: " + "; ".join(problems))
+            else:
+                passed += 1
+                print("ok   untrusted executed notebook: every player shows its first frame and how to trust it")
             browser.close()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -461,16 +461,17 @@ const PLAYER_JS: &str = r#"(function () {
   rate.onchange = function () { speed = Number(rate.value); if (timer) { stop(); start(); } };
   range.oninput = function () { stop(); show(Number(range.value)); };
   root.tabIndex = 0;
+  // Keys are handled here, in the capture phase, for the slider too: JupyterLab keeps arrow
+  // keys for itself, so the slider's own handling never sees them inside a notebook.
   root.addEventListener("keydown", function (e) {
-    if (e.target === range && (e.key === "ArrowLeft" || e.key === "ArrowRight")) return;
-    if (e.key === "ArrowLeft") { stop(); show(cur - 1); }
-    else if (e.key === "ArrowRight") { stop(); show(cur + 1); }
+    var step = {ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1}[e.key];
+    if (step !== undefined) { stop(); show(cur + step); }
     else if (e.key === "Home") { stop(); show(0); }
     else if (e.key === "End") { stop(); show(n - 1); }
     else if (e.key === " " && d.kind === "animation") { if (timer) stop(); else start(); }
     else return;
     e.preventDefault(); e.stopPropagation();
-  });
+  }, true);
   show(cur);
 })();"#;
 
