@@ -263,3 +263,35 @@ fn stacked_charts_are_one_svg_document() {
     assert_eq!(inner[1].attribute("y"), Some(ha.to_string().as_str()));
     assert!(matches!(Chart::stack(&[]), Err(SnnError::Empty { .. })));
 }
+
+#[test]
+fn a_raster_animation_fills_in() {
+    let p = LifParams::builder().build().unwrap();
+    let currents: Vec<f64> = (0..20).map(|j| 1.6 + 0.2 * j as f64).collect();
+    let run = Population::<f64>::new(&p, 20)
+        .unwrap()
+        .run(500, Drive::PerNeuron(&currents), &Record::spikes())
+        .unwrap();
+    let anim = Animation::raster(&run.spikes, 20, 500, 0.1, "ms", 25, "Twenty neurons", 5).unwrap();
+    assert_eq!(anim.len(), 5);
+    assert_eq!(anim.values(), &[10.0, 20.0, 30.0, 40.0, 50.0]);
+    assert_eq!(anim.frames()[4].title(), "Twenty neurons, t = 50 ms");
+    // The last frame is the whole run's raster; the first holds only its spikes so far.
+    assert_eq!(
+        anim.frames()[4].svg(),
+        chart::raster(
+            &run.spikes,
+            20,
+            500,
+            0.1,
+            "ms",
+            25,
+            "Twenty neurons, t = 50 ms"
+        )
+        .unwrap()
+        .svg()
+    );
+    let early = run.spikes.iter().filter(|&(_, s)| s < 100).count();
+    assert!(early > 0 && early < run.spikes.len());
+    assert!(Animation::raster(&run.spikes, 20, 500, 0.1, "ms", 25, "x", 0).is_err());
+}

@@ -154,6 +154,51 @@ impl Animation {
     }
 }
 
+impl Animation {
+    /// A raster (see [`raster`](super::raster)) filling in: frame `k` shows the spikes up to
+    /// its moment, for `frames` moments spread evenly over the run, with the time in each
+    /// title. Arguments as for [`raster`](super::raster).
+    ///
+    /// # Errors
+    /// As [`raster`](super::raster) and [`Animation::new`]; [`SnnError::Zero`] for no frames.
+    #[allow(clippy::too_many_arguments)]
+    pub fn raster(
+        spikes: &SpikeTrains,
+        n: usize,
+        steps: usize,
+        dt: f64,
+        time_unit: &str,
+        bins: usize,
+        title: &str,
+        frames: usize,
+    ) -> Result<Animation> {
+        crate::error::nonzero("frames", frames)?;
+        crate::error::nonzero("steps", steps)?;
+        crate::error::positive("dt", "", dt)?;
+        let frames = frames.min(steps);
+        let ends: Vec<usize> = (1..=frames).map(|k| k * steps / frames).collect();
+        let times: Vec<f64> = ends.iter().map(|&s| s as f64 * dt).collect();
+        Animation::new("t", time_unit, &times, 10, |k| {
+            let mut upto = SpikeTrains::default();
+            for (j, st) in spikes.iter() {
+                if (st as usize) < ends[k] {
+                    upto.neuron.push(j);
+                    upto.step.push(st);
+                }
+            }
+            super::raster(
+                &upto,
+                n,
+                steps,
+                dt,
+                time_unit,
+                bins,
+                &format!("{title}, t = {} {time_unit}", num(times[k])),
+            )
+        })
+    }
+}
+
 macro_rules! player_accessors {
     ($t:ty) => {
         impl $t {
