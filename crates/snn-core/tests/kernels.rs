@@ -241,3 +241,40 @@ fn matrix_drives_in_any_layout_give_the_same_run() {
     assert_eq!(run(column_major), reference);
     assert_eq!(run(strided), reference);
 }
+
+/// A traced neuron in a later block (index past the first 1,024) records its own potential,
+/// input and crossings: the same as that neuron run alone.
+#[test]
+fn traces_in_later_blocks_are_their_own_neurons() {
+    let p = lif(false, true, 2.0, false);
+    let n = 2500;
+    let per: Vec<f64> = (0..n).map(|j| 1.0 + 3.0 * j as f64 / n as f64).collect();
+    let traced = [1100, 1500, 2499];
+    let mut pop = Population::<f64>::new(&p, n).unwrap();
+    let out = pop
+        .run(
+            400,
+            Drive::PerNeuron(&per),
+            &Record::spikes().with_traces(traced),
+        )
+        .unwrap();
+    for (t, &j) in traced.iter().enumerate() {
+        let mut alone = Population::<f64>::new(&p, 1).unwrap();
+        let solo = alone
+            .run(
+                400,
+                Drive::Constant(per[j]),
+                &Record::spikes().with_traces([0]),
+            )
+            .unwrap();
+        assert_eq!(out.traces[t].neuron, j);
+        assert_eq!(out.traces[t].v, solo.traces[0].v, "neuron {j}");
+        assert_eq!(out.traces[t].input, solo.traces[0].input, "neuron {j}");
+        assert_eq!(
+            out.traces[t].crossings, solo.traces[0].crossings,
+            "neuron {j}"
+        );
+        assert_eq!(out.counts[j], solo.counts[0]);
+        assert!(solo.counts[0] > 0);
+    }
+}

@@ -161,3 +161,38 @@ fn threaded_check_names_the_first_bad_value() {
         assert!(pop.counts().iter().all(|&c| c == 0));
     }
 }
+
+/// `step()` on threads (one step split into a chunk per thread) gives the state of `step()` on
+/// one thread, for a current per neuron and for one current for all, in several pool sizes.
+#[test]
+fn threaded_steps_equal_single_thread_steps() {
+    let p = LifParams::builder().t_ref(1.0).build().unwrap();
+    let n = PARALLEL_MIN + 4321;
+    let per: Vec<f32> = (0..n)
+        .map(|j| 1.0 + 4.0 * (j % 501) as f32 / 501.0)
+        .collect();
+    for threads in [2, 3, 5] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut one = Population::<f32>::new(&p, n).unwrap();
+        let mut many = Population::<f32>::new(&p, n).unwrap();
+        pool.install(|| many.set_parallel(true));
+        for k in 0..60 {
+            let input = if k % 3 == 0 {
+                snn_core::Input::Uniform(2.2)
+            } else {
+                snn_core::Input::PerNeuron(&per)
+            };
+            let a = one.step(input).unwrap();
+            let b = pool.install(|| many.step(input).unwrap());
+            assert_eq!(a, b, "{threads} threads, step {k}: spikes");
+            assert_eq!(one.spiked(), many.spiked(), "{threads} threads, step {k}");
+        }
+        assert_eq!(one.v(), many.v());
+        assert_eq!(one.refractory(), many.refractory());
+        assert_eq!(one.counts(), many.counts());
+        assert!(one.counts().iter().sum::<u32>() > 0);
+    }
+}
