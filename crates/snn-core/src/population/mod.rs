@@ -452,7 +452,8 @@ impl<F: Real> Population<F> {
         events
     }
 
-    /// Whether a run spreads its blocks over the threads (a run with traces does not).
+    /// Whether a run may use the threads for its input check and event sort (its blocks go
+    /// to the threads too unless membrane traces are recorded; see `simulate`).
     fn threads_for_run(&self) -> bool {
         #[cfg(feature = "parallel")]
         return self.use_threads();
