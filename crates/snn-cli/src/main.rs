@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::json;
 use snn_core::{
     bench, BlobsConfig, Centers, Classifier, DiscreteParams, Drive, Encoding, Integration,
-    LifParams, Logistic, Population, RateEncoder, RateModel, Record, Reset, SnnError, TrainConfig,
+    LifParams, Logistic, Population, RateEncoder, RateModel, Record, SnnError, TrainConfig,
 };
 
 #[derive(Parser)]
@@ -406,7 +406,7 @@ fn lif(args: LifArgs) -> Result<String, String> {
         .run(steps, Drive::PerNeuron(&currents_na), &Record::spikes())
         .map_err(e)?;
     let mut times = vec![Vec::new(); currents_na.len()];
-    for (n, s) in out.spikes.iter() {
+    for (n, s) in out.spikes().iter() {
         times[n as usize].push(tidy((s as f64 + 1.0) * p.dt()));
     }
     let runs: Vec<_> = currents_na
@@ -470,7 +470,7 @@ fn blobs(args: BlobsArgs) -> Result<String, String> {
     .generate()
     .map_err(e)?;
     let mut s = String::from("x1,x2,label");
-    for (row, y) in b.x.rows().into_iter().zip(&b.y) {
+    for (row, y) in b.x().rows().into_iter().zip(b.y()) {
         s.push_str(&format!("\n{},{},{}", row[0], row[1], y));
     }
     Ok(s)
@@ -507,19 +507,18 @@ fn classify(args: ClassifyArgs) -> Result<String, String> {
     .map_err(e)?;
     let mut rng = snn_core::rng(seed);
     let (train, test) = data.split(0.25, &mut rng).map_err(e)?;
-    let mut clf = Classifier::new(&train, steps, encoding).map_err(e)?;
-    clf.neuron = DiscreteParams::builder()
+    let mut clf = Classifier::builder()
+        .steps(steps)
+        .encoding(encoding)
         .decay(decay)
-        .threshold(clf.neuron.threshold())
-        .reset(Reset::Subtract)
+        .copies(copies)
+        .build(&train)
+        .map_err(e)?;
+    let cfg = TrainConfig::builder()
+        .epochs(epochs)
+        .lr(lr)
         .build()
         .map_err(e)?;
-    clf.copies = copies;
-    let cfg = TrainConfig {
-        epochs,
-        lr,
-        ..TrainConfig::default()
-    };
     let start = Instant::now();
     let history = clf
         .fit(&train, None, &cfg, &mut snn_core::rng(seed))

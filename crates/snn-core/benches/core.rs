@@ -90,7 +90,7 @@ fn maps_and_charts(c: &mut Criterion) {
     g.sample_size(10);
     let data = BlobsConfig::original().generate().unwrap();
     let demo = OriginalDemo::random(2, &mut rng(42)).unwrap();
-    let grid = Grid::over(data.x.view(), 100, 100, 1.0).unwrap();
+    let grid = Grid::over(data.x().view(), 100, 100, 1.0).unwrap();
     g.bench_function("100x100 spike-count map", |b| {
         b.iter(|| demo.count_map(&grid).unwrap())
     });
@@ -109,9 +109,23 @@ fn maps_and_charts(c: &mut Criterion) {
         .unwrap()
         .run(10_000, Drive::PerNeuron(&i), &Record::spikes())
         .unwrap();
-    g.bench_function(format!("raster chart, {} spikes", res.spikes.len()), |b| {
-        b.iter(|| chart::raster(&res.spikes, 1000, res.steps, res.dt, "ms", 100, "raster").unwrap())
-    });
+    g.bench_function(
+        format!("raster chart, {} spikes", res.spikes().len()),
+        |b| {
+            b.iter(|| {
+                chart::raster(
+                    res.spikes(),
+                    1000,
+                    res.steps(),
+                    res.dt(),
+                    "ms",
+                    100,
+                    "raster",
+                )
+                .unwrap()
+            })
+        },
+    );
     g.bench_function("blob scatter chart", |b| {
         b.iter(|| chart::blob_scatter(&data, None).unwrap())
     });
@@ -130,10 +144,7 @@ fn training(c: &mut Criterion) {
     }
     .generate()
     .unwrap();
-    let cfg = TrainConfig {
-        epochs: 50,
-        ..TrainConfig::default()
-    };
+    let cfg = TrainConfig::builder().epochs(50).build().unwrap();
     for encoding in [Encoding::Current, Encoding::Rate, Encoding::Latency] {
         let clf = Classifier::new(&data, 100, encoding).unwrap();
         g.bench_function(encoding.name(), |b| {

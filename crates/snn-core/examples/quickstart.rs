@@ -21,14 +21,14 @@ fn main() -> Result<(), snn_core::SnnError> {
         demo.spike_train(&gallery::ORIGINAL_X)?
     );
     for i in 0..5 {
-        let x = data.x.row(i).to_vec();
+        let x = data.x().row(i).to_vec();
         println!(
             "Sample {i} - Class {} - Spikes: {:?}",
-            data.y[i],
+            data.y()[i],
             demo.spike_train(&x)?
         );
     }
-    let grid = Grid::over(data.x.view(), 100, 100, 1.0)?;
+    let grid = Grid::over(data.x().view(), 100, 100, 1.0)?;
     let counts: Vec<f64> = demo.count_map(&grid)?.into_iter().map(f64::from).collect();
     let map = chart::decision_map(
         &grid,

@@ -12,11 +12,11 @@ fn main() -> Result<(), snn_core::SnnError> {
     let mut pop = Population::<f64>::new(&p, n)?;
     let res = pop.run(10_000, Drive::PerNeuron(&currents), &Record::spikes())?;
     let start = Instant::now();
-    let c = chart::raster(&res.spikes, n, res.steps, res.dt, "ms", 100, "Raster")?;
+    let c = chart::raster(res.spikes(), n, res.steps(), res.dt(), "ms", 100, "Raster")?;
     let secs = start.elapsed().as_secs_f64();
     println!(
         "raster of {} spikes: built in {:.3} s ({} bytes of SVG)",
-        res.spikes.len(),
+        res.spikes().len(),
         secs,
         c.svg().len()
     );

@@ -46,15 +46,15 @@ impl Default for BlobsConfig {
     }
 }
 
-/// Labelled 2-D (or n-D) points.
+/// Labelled 2-D (or n-D) points: at least one sample, finite features, one label per row.
+///
+/// Made by [`BlobsConfig::generate`], [`Blobs::new`], [`Blobs::select`] or [`Blobs::split`],
+/// which check those rules, and read through its accessors, so no caller can break them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Blobs {
-    /// Features, one row per sample.
-    pub x: Array2<f64>,
-    /// Class of each sample, `0..n_classes`.
-    pub y: Vec<usize>,
-    /// Number of classes.
-    pub n_classes: usize,
+    pub(crate) x: Array2<f64>,
+    pub(crate) y: Vec<usize>,
+    pub(crate) n_classes: usize,
 }
 
 impl BlobsConfig {
@@ -149,19 +149,38 @@ impl Blobs {
         let n_classes = y.iter().max().map_or(0, |m| m + 1);
         Ok(Self { x, y, n_classes })
     }
-    /// Number of samples.
+    /// Features, one row per sample (finite).
+    pub fn x(&self) -> &Array2<f64> {
+        &self.x
+    }
+    /// Class of each sample, in `0..n_classes()`, one per row of [`x`](Self::x).
+    pub fn y(&self) -> &[usize] {
+        &self.y
+    }
+    /// Number of classes: one more than the largest label (for generated blobs, the number
+    /// of centres, whether or not each got a sample).
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+    /// Number of samples (at least 1).
     pub fn len(&self) -> usize {
         self.y.len()
     }
-    /// True when there are no samples.
+    /// Always false: a `Blobs` holds at least one sample.
     pub fn is_empty(&self) -> bool {
         self.y.is_empty()
     }
-    /// The samples at `idx`, in that order.
+    /// The samples at `idx`, in that order (an index may repeat).
     ///
     /// # Errors
-    /// [`SnnError::IndexOutOfRange`] for an index past the last sample.
+    /// [`SnnError::Empty`] for no indices, [`SnnError::IndexOutOfRange`] for an index past
+    /// the last sample.
     pub fn select(&self, idx: &[usize]) -> Result<Blobs> {
+        if idx.is_empty() {
+            return Err(SnnError::Empty {
+                name: "sample index",
+            });
+        }
         if let Some(&bad) = idx.iter().find(|&&i| i >= self.len()) {
             return Err(SnnError::IndexOutOfRange {
                 name: "sample index",
@@ -256,14 +275,14 @@ impl MinMaxScaler {
 
 /// A regular grid over a rectangle, for decision maps: `nx * ny` cell centres, row-major with
 /// `y` outer (`points()[iy * nx + ix]`).
+///
+/// Made by [`Grid::over`] or [`Grid::new`], which check the sizes and the rectangle, and read
+/// through its accessors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
-    /// Cell-centre x coordinates, ascending.
-    pub xs: Vec<f64>,
-    /// Cell-centre y coordinates, ascending.
-    pub ys: Vec<f64>,
-    /// Left, right, bottom, top edges of the grid.
-    pub bounds: [f64; 4],
+    pub(crate) xs: Vec<f64>,
+    pub(crate) ys: Vec<f64>,
+    pub(crate) bounds: [f64; 4],
 }
 
 impl Grid {
@@ -320,6 +339,26 @@ impl Grid {
             ys: (0..ny).map(|i| centre(b, t, ny, i)).collect(),
             bounds,
         })
+    }
+    /// Cell-centre x coordinates, ascending: `left + (right − left)(i + ½)/nx`.
+    pub fn xs(&self) -> &[f64] {
+        &self.xs
+    }
+    /// Cell-centre y coordinates, ascending: `bottom + (top − bottom)(i + ½)/ny`.
+    pub fn ys(&self) -> &[f64] {
+        &self.ys
+    }
+    /// Left, right, bottom, top edges of the grid (`left < right`, `bottom < top`).
+    pub fn bounds(&self) -> [f64; 4] {
+        self.bounds
+    }
+    /// Cells along x (at least 1).
+    pub fn nx(&self) -> usize {
+        self.xs.len()
+    }
+    /// Cells along y (at least 1).
+    pub fn ny(&self) -> usize {
+        self.ys.len()
     }
     /// Every cell centre, `y` outer, `x` inner.
     pub fn points(&self) -> impl Iterator<Item = [f64; 2]> + '_ {

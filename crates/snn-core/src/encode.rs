@@ -234,7 +234,7 @@ impl RateEncoder {
 /// ```
 /// use snn_core::{LatencyEncoder, rng};
 /// let s = LatencyEncoder::new(1.0)?.encode(&[1.0, 0.5, 0.0], 11, &mut rng(0))?;
-/// assert_eq!(s.events().step, vec![0, 5]); // x = 1 at step 0, x = 0.5 at step 5, x = 0 silent
+/// assert_eq!(s.events().steps(), [0, 5]); // x = 1 at step 0, x = 0.5 at step 5, x = 0 silent
 /// # Ok::<(), snn_core::SnnError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]

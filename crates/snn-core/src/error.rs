@@ -181,6 +181,18 @@ pub enum SnnError {
         /// What to make smaller, in words ("the number of values or the chart's detail").
         reduce: &'static str,
     },
+    /// Training whose weights ran away: a weight (or the drive it gives an output neuron)
+    /// past [`MAX_MAGNITUDE`] or not finite, because the learning rate (or `lr · l2`, the
+    /// weight decay per epoch, above 2) is far too large for the data.
+    #[error("training diverged at epoch {epoch}: the weights grew past 1e12; lower lr (got lr = {lr}, l2 = {l2})")]
+    Diverged {
+        /// The epoch (1-based) after which the weights had run away.
+        epoch: usize,
+        /// The learning rate used.
+        lr: f64,
+        /// The L2 penalty used.
+        l2: f64,
+    },
     /// A chart could not be drawn or written.
     #[error("chart: {0}")]
     Chart(String),
@@ -212,6 +224,7 @@ impl SnnError {
             SnnError::ResetNotBelowThreshold { .. } => Some("v_reset"),
             SnnError::EulerUnstable { .. } => Some("dt"),
             SnnError::OutputTooLarge { .. } => Some("frames"),
+            SnnError::Diverged { .. } => Some("lr"),
             SnnError::Chart(_) => None,
         }
     }

@@ -25,7 +25,9 @@ use rand::Rng;
 
 use crate::data::{Blobs, Grid};
 use crate::encode::{LatencyEncoder, RateEncoder, RateModel};
-use crate::error::{all_finite, finite, fits, nonzero, positive, Result, SnnError};
+use crate::error::{
+    all_finite, finite, fits, non_negative, nonzero, positive, Result, SnnError, MAX_MAGNITUDE,
+};
 use crate::neuron::{DiscreteParams, Reset};
 use crate::population::{Drive, Population, Record};
 use crate::readout::{accuracy, Confusion};
@@ -79,13 +81,19 @@ impl Encoding {
 /// standard deviation; a constant feature gets std 1).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Standardizer {
-    /// Per-feature mean.
-    pub mean: Array1<f64>,
-    /// Per-feature standard deviation (> 0).
-    pub std: Array1<f64>,
+    pub(crate) mean: Array1<f64>,
+    pub(crate) std: Array1<f64>,
 }
 
 impl Standardizer {
+    /// Per-feature mean of the fitted data.
+    pub fn mean(&self) -> &Array1<f64> {
+        &self.mean
+    }
+    /// Per-feature standard deviation of the fitted data (> 0).
+    pub fn std(&self) -> &Array1<f64> {
+        &self.std
+    }
     /// Fits on `x` (rows are samples).
     ///
     /// # Errors
@@ -121,15 +129,20 @@ impl Standardizer {
     }
 }
 
-/// Training hyper-parameters.
+/// Training hyper-parameters, checked when built: learning rate `lr > 0`, `epochs >= 1`,
+/// L2 penalty `l2 >= 0`, all finite.
+///
+/// ```
+/// # use snn_core::TrainConfig;
+/// let cfg = TrainConfig::builder().lr(0.2).epochs(100).build()?;
+/// assert_eq!((cfg.lr(), cfg.epochs(), cfg.l2()), (0.2, 100, 1e-4));
+/// # Ok::<(), snn_core::SnnError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrainConfig {
-    /// Learning rate (> 0).
-    pub lr: f64,
-    /// Full-batch gradient steps; each runs every training sample through the network (>= 1).
-    pub epochs: usize,
-    /// L2 penalty on the weights (>= 0).
-    pub l2: f64,
+    lr: f64,
+    epochs: usize,
+    l2: f64,
 }
 
 impl Default for TrainConfig {
@@ -144,18 +157,69 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
-    fn validate(&self) -> Result<()> {
+    /// A builder starting from the [`Default`] settings.
+    pub fn builder() -> TrainBuilder {
+        let d = Self::default();
+        TrainBuilder {
+            lr: d.lr,
+            epochs: d.epochs,
+            l2: d.l2,
+        }
+    }
+    /// Learning rate, the step size of each gradient update (> 0).
+    pub fn lr(&self) -> f64 {
+        self.lr
+    }
+    /// Full-batch gradient steps; each runs every training sample through the network (>= 1).
+    pub fn epochs(&self) -> usize {
+        self.epochs
+    }
+    /// L2 penalty on the weights, the `l2 · W` term of the update (>= 0).
+    pub fn l2(&self) -> f64 {
+        self.l2
+    }
+}
+
+/// Builder for [`TrainConfig`]. Public fields, nothing checked until [`build`](Self::build).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainBuilder {
+    /// Learning rate (> 0). Default 0.5.
+    pub lr: f64,
+    /// Full-batch gradient steps (>= 1). Default 500.
+    pub epochs: usize,
+    /// L2 penalty on the weights (>= 0). Default 1e-4.
+    pub l2: f64,
+}
+
+impl TrainBuilder {
+    /// Sets the learning rate.
+    pub fn lr(mut self, lr: f64) -> Self {
+        self.lr = lr;
+        self
+    }
+    /// Sets the number of epochs.
+    pub fn epochs(mut self, epochs: usize) -> Self {
+        self.epochs = epochs;
+        self
+    }
+    /// Sets the L2 penalty.
+    pub fn l2(mut self, l2: f64) -> Self {
+        self.l2 = l2;
+        self
+    }
+    /// Checks every value.
+    ///
+    /// # Errors
+    /// `lr` not positive or not finite, zero `epochs`, `l2` negative or not finite.
+    pub fn build(self) -> Result<TrainConfig> {
         positive("lr", "", self.lr)?;
         nonzero("epochs", self.epochs)?;
-        finite("l2", self.l2)?;
-        if self.l2 < 0.0 {
-            return Err(SnnError::OutOfRange {
-                name: "l2",
-                range: "[0, inf)",
-                value: self.l2,
-            });
-        }
-        Ok(())
+        non_negative("l2", "", self.l2)?;
+        Ok(TrainConfig {
+            lr: self.lr,
+            epochs: self.epochs,
+            l2: self.l2,
+        })
     }
 }
 
@@ -201,36 +265,115 @@ impl Response {
 }
 
 /// One LIF output neuron per class reading the (encoded) features through `w`.
+///
+/// Made by [`Classifier::builder`] (or its short form [`Classifier::new`]), which checks every
+/// setting against the training data, and read through accessors; only [`fit`](Self::fit),
+/// [`randomize`](Self::randomize) and [`set_weights`](Self::set_weights) change the weights.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Classifier {
-    /// Weights, shape `(features + 1, classes)`; the last row is the bias. Under spike
-    /// encodings a feature's ON channel connects with its row and its OFF channel with the
-    /// negated row (push-pull), so every encoding learns the same kind of weights.
-    pub w: Array2<f64>,
-    /// Feature standardisation, fitted on the training split.
-    pub standardizer: Standardizer,
-    /// The output neurons: unit-free LIF, `V ← decay · V + I`, reset by subtraction.
-    pub neuron: DiscreteParams,
-    /// Simulation length per sample, steps.
+    pub(crate) w: Array2<f64>,
+    pub(crate) standardizer: Standardizer,
+    pub(crate) neuron: DiscreteParams,
+    pub(crate) steps: usize,
+    pub(crate) encoding: Encoding,
+    pub(crate) p_max: f64,
+    pub(crate) copies: usize,
+}
+
+/// Builder for [`Classifier`]. Public fields, nothing checked until [`build`](Self::build).
+///
+/// ```
+/// # use snn_core::{BlobsConfig, Classifier, Encoding};
+/// let train = BlobsConfig::original().generate()?;
+/// let clf = Classifier::builder().steps(60).encoding(Encoding::Rate).copies(8).build(&train)?;
+/// assert_eq!((clf.steps(), clf.copies(), clf.classes()), (60, 8, 2));
+/// # Ok::<(), snn_core::SnnError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClassifierBuilder {
+    /// Simulation length per sample, steps (>= 1). Default 100.
     pub steps: usize,
-    /// Input encoding.
+    /// How the features reach the output neurons. Default [`Encoding::Current`].
     pub encoding: Encoding,
+    /// Leak of the output neurons per step, `V ← decay · V + I`, in (0, 1]; 1 is no leak.
+    /// Default 0.995 (a membrane time constant of 200 steps).
+    pub decay: f64,
+    /// Firing threshold of the output neurons, in units of input charge (> 0). Default
+    /// [`OUTPUT_THRESHOLD`].
+    pub threshold: f64,
     /// Largest spike probability per step of an input channel (rate encoding), in (0, 1].
+    /// Default 0.5.
     pub p_max: f64,
     /// Encoder neurons per ON/OFF channel (spike encodings, >= 1): independent copies whose
     /// spikes share the channel's charge, so rate-coding noise falls as `1/√copies`.
+    /// Default 4.
     pub copies: usize,
 }
 
-impl Classifier {
-    /// An untrained classifier (all weights 0) for `train`'s features and classes: output
-    /// neurons with decay 0.995, threshold [`OUTPUT_THRESHOLD`] and reset by subtraction;
-    /// `p_max` 0.5, 4 encoder copies per ON/OFF channel.
+impl Default for ClassifierBuilder {
+    fn default() -> Self {
+        Self {
+            steps: 100,
+            encoding: Encoding::Current,
+            decay: 0.995,
+            threshold: OUTPUT_THRESHOLD,
+            p_max: 0.5,
+            copies: 4,
+        }
+    }
+}
+
+impl ClassifierBuilder {
+    /// Sets the simulation length per sample, steps.
+    pub fn steps(mut self, steps: usize) -> Self {
+        self.steps = steps;
+        self
+    }
+    /// Sets the input encoding.
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+    /// Sets the output neurons' leak per step.
+    pub fn decay(mut self, decay: f64) -> Self {
+        self.decay = decay;
+        self
+    }
+    /// Sets the output neurons' firing threshold.
+    pub fn threshold(mut self, threshold: f64) -> Self {
+        self.threshold = threshold;
+        self
+    }
+    /// Sets the rate encoding's largest spike probability per step.
+    pub fn p_max(mut self, p_max: f64) -> Self {
+        self.p_max = p_max;
+        self
+    }
+    /// Sets the encoder neurons per ON/OFF channel.
+    pub fn copies(mut self, copies: usize) -> Self {
+        self.copies = copies;
+        self
+    }
+    /// An untrained classifier (all weights 0) for `train`'s features and classes, its
+    /// standardisation fitted on `train`. The output neurons reset by subtraction (the
+    /// readout counts each spike as a threshold's worth of charge).
     ///
     /// # Errors
-    /// Empty or non-finite data, fewer than two classes, or zero steps.
-    pub fn new(train: &Blobs, steps: usize, encoding: Encoding) -> Result<Self> {
-        nonzero("steps", steps)?;
+    /// Fewer than two classes, zero `steps` or `copies`, `p_max` outside (0, 1], a bad
+    /// `decay` or `threshold` (as [`DiscreteParams`]), a constant feature, or buffers for
+    /// `copies × steps` above [`MAX_BYTES`](crate::MAX_BYTES), refused before anything is
+    /// allocated.
+    pub fn build(self, train: &Blobs) -> Result<Classifier> {
+        nonzero("steps", self.steps)?;
+        nonzero("copies", self.copies)?;
+        finite("p_max", self.p_max)?;
+        if !(self.p_max > 0.0 && self.p_max <= 1.0) {
+            return Err(SnnError::OutOfRange {
+                name: "p_max",
+                range: "(0, 1]",
+                value: self.p_max,
+            });
+        }
         if train.n_classes < 2 {
             return Err(SnnError::TooFew {
                 name: "classes",
@@ -238,22 +381,107 @@ impl Classifier {
                 got: train.n_classes,
             });
         }
-        let standardizer = Standardizer::fit(train.x.view())?;
-        let features = train.x.ncols();
         let neuron = DiscreteParams::builder()
-            .decay(0.995)
-            .threshold(OUTPUT_THRESHOLD)
+            .decay(self.decay)
+            .threshold(self.threshold)
             .reset(Reset::Subtract)
             .build()?;
-        Ok(Self {
+        let features = train.x.ncols();
+        fits(
+            "features",
+            (features + 1).saturating_mul(train.n_classes),
+            8,
+        )?;
+        // Every buffer `copies` sizes, checked before any is allocated: the encoder synapses,
+        // and per sample the encoder intensities, spikes and input currents.
+        let rows = match self.encoding {
+            Encoding::Current => 0,
+            Encoding::Rate | Encoding::Latency => (2 * features).saturating_mul(self.copies),
+        };
+        fits("copies", rows.saturating_mul(train.n_classes), 8)?;
+        fits("copies", rows.saturating_mul(self.steps), 8)?;
+        fits("steps", self.steps.saturating_mul(train.n_classes), 8)?;
+        let standardizer = Standardizer::fit(train.x.view())?;
+        Ok(Classifier {
             w: Array2::zeros((features + 1, train.n_classes)),
             standardizer,
             neuron,
-            steps,
-            encoding,
-            p_max: 0.5,
-            copies: 4,
+            steps: self.steps,
+            encoding: self.encoding,
+            p_max: self.p_max,
+            copies: self.copies,
         })
+    }
+}
+
+impl Classifier {
+    /// A builder with the defaults: 100 steps, [`Encoding::Current`], output neurons with
+    /// decay 0.995 and threshold [`OUTPUT_THRESHOLD`], `p_max` 0.5, 4 encoder copies.
+    pub fn builder() -> ClassifierBuilder {
+        ClassifierBuilder::default()
+    }
+
+    /// Short for `Classifier::builder().steps(steps).encoding(encoding).build(train)`.
+    ///
+    /// # Errors
+    /// As [`ClassifierBuilder::build`].
+    pub fn new(train: &Blobs, steps: usize, encoding: Encoding) -> Result<Self> {
+        Self::builder().steps(steps).encoding(encoding).build(train)
+    }
+
+    /// Weights, shape `(features + 1, classes)`; the last row is the bias. Under spike
+    /// encodings a feature's ON channel connects with its row and its OFF channel with the
+    /// negated row (push-pull), so every encoding learns the same kind of weights.
+    pub fn w(&self) -> &Array2<f64> {
+        &self.w
+    }
+    /// Replaces the weights (for example with a copy saved from an earlier training).
+    ///
+    /// # Errors
+    /// [`SnnError::LengthMismatch`] for a shape other than `(features + 1, classes)`,
+    /// [`SnnError::NonFinite`] for a non-finite weight; the weights are unchanged on error.
+    pub fn set_weights(&mut self, w: Array2<f64>) -> Result<()> {
+        if w.nrows() != self.w.nrows() {
+            return Err(SnnError::LengthMismatch {
+                name: "weight rows (features + 1)",
+                expected: self.w.nrows(),
+                got: w.nrows(),
+            });
+        }
+        if w.ncols() != self.w.ncols() {
+            return Err(SnnError::LengthMismatch {
+                name: "weight columns (classes)",
+                expected: self.w.ncols(),
+                got: w.ncols(),
+            });
+        }
+        all_finite("weights", w.iter().copied())?;
+        self.w = w;
+        Ok(())
+    }
+    /// Feature standardisation, fitted on the training data given to the builder.
+    pub fn standardizer(&self) -> &Standardizer {
+        &self.standardizer
+    }
+    /// The output neurons: unit-free LIF, `V ← decay · V + I`, reset by subtraction.
+    pub fn neuron(&self) -> &DiscreteParams {
+        &self.neuron
+    }
+    /// Simulation length per sample, steps.
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+    /// Input encoding.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+    /// Largest spike probability per step of an input channel (rate encoding), in (0, 1].
+    pub fn p_max(&self) -> f64 {
+        self.p_max
+    }
+    /// Encoder neurons per ON/OFF channel (spike encodings).
+    pub fn copies(&self) -> usize {
+        self.copies
     }
 
     /// Draws every weight uniformly from [-1, 1] with `rng`, as the original demo did: the
@@ -290,18 +518,15 @@ impl Classifier {
     /// `(2 · features · copies, classes)`, built once per weight matrix rather than per
     /// sample. Push-pull: an OFF channel connects with the negated weight of its ON channel,
     /// so the drive stays linear in z. Empty for [`Encoding::Current`].
-    fn spike_weights(&self) -> Result<Array2<f64>> {
-        let m = nonzero("copies", self.copies)?;
+    fn spike_weights(&self) -> Array2<f64> {
+        let m = self.copies;
         let features = self.w.nrows() - 1;
         let rows = match self.encoding {
             Encoding::Current => 0,
-            Encoding::Rate | Encoding::Latency => (2 * features).saturating_mul(m),
+            Encoding::Rate | Encoding::Latency => 2 * features * m,
         };
-        // Every buffer `copies` sizes, checked before any is allocated: these synapses, and
-        // per sample the encoder intensities, spikes (u16) and input currents.
-        fits("copies", rows.saturating_mul(self.classes()), 8)?;
-        fits("copies", rows.saturating_mul(self.steps.max(1)), 8)?;
-        Ok(Array2::from_shape_fn((rows, self.classes()), |(k, j)| {
+        // The builder checked these sizes against the memory limit.
+        Array2::from_shape_fn((rows, self.classes()), |(k, j)| {
             let c = k / m;
             let w = self.w[[c / 2, j]];
             if c % 2 == 0 {
@@ -309,7 +534,7 @@ impl Classifier {
             } else {
                 -w
             }
-        }))
+        })
     }
 
     /// Runs one sample given its [`channels`](Self::channels) and
@@ -320,7 +545,6 @@ impl Classifier {
         w_spikes: &Array2<f64>,
         rng: &mut impl Rng,
     ) -> Result<Response> {
-        nonzero("copies", self.copies)?;
         let mut pop = Population::<f64>::new(&self.neuron, self.classes())?;
         let record = Record::counts();
         let steps = self.steps as f64;
@@ -394,7 +618,7 @@ impl Classifier {
     /// # Errors
     /// A sample with the wrong number of features.
     pub fn response(&self, x: &[f64], rng: &mut impl Rng) -> Result<Response> {
-        self.respond(&self.channels(x)?, &self.spike_weights()?, rng)
+        self.respond(&self.channels(x)?, &self.spike_weights(), rng)
     }
 
     /// The predicted class of each point, with the synapses built once.
@@ -403,7 +627,7 @@ impl Classifier {
         points: impl Iterator<Item = Vec<f64>>,
         rng: &mut impl Rng,
     ) -> Result<Vec<usize>> {
-        let w_spikes = self.spike_weights()?;
+        let w_spikes = self.spike_weights();
         points
             .map(|p| Ok(self.respond(&self.channels(&p)?, &w_spikes, rng)?.class()))
             .collect()
@@ -457,8 +681,9 @@ impl Classifier {
     /// given, so it does not disturb the training stream.
     ///
     /// # Errors
-    /// Bad hyper-parameters (non-positive or non-finite `lr`, zero epochs, negative `l2`), or
-    /// data that does not fit the classifier. Weights are unchanged on error.
+    /// Data that does not fit the classifier (another number of features, a label past its
+    /// classes), or [`SnnError::Diverged`] when a weight stops being finite (an `lr` far too
+    /// large). Weights are unchanged on error.
     pub fn fit<R: Rng + Clone>(
         &mut self,
         train: &Blobs,
@@ -466,10 +691,6 @@ impl Classifier {
         cfg: &TrainConfig,
         rng: &mut R,
     ) -> Result<History> {
-        cfg.validate()?;
-        if train.is_empty() {
-            return Err(SnnError::Empty { name: "train" });
-        }
         if let Some(&bad) = train.y.iter().find(|&&y| y >= self.classes()) {
             return Err(SnnError::IndexOutOfRange {
                 name: "class label",
@@ -494,12 +715,17 @@ impl Classifier {
         let n = train.len() as f64;
         let v_th = work.neuron.threshold();
         let mut grad = Array2::<f64>::zeros(work.w.dim());
-        for _ in 0..cfg.epochs {
+        for epoch in 0..cfg.epochs {
             grad.fill(0.0);
             let (mut loss, mut hits) = (0.0, 0usize);
-            let w_spikes = work.spike_weights()?;
+            let w_spikes = work.spike_weights();
             for (u, &truth) in inputs.iter().zip(&train.y) {
-                let resp = work.respond(u, &w_spikes, rng)?;
+                // Weights below MAX_MAGNITUDE can still drive a neuron past it: that too is
+                // a fit that diverged, not a bad input.
+                let resp = work.respond(u, &w_spikes, rng).map_err(|e| match e {
+                    SnnError::OutOfRange { name: "drive", .. } => diverged_at(cfg, epoch),
+                    e => e,
+                })?;
                 hits += usize::from(resp.class() == truth);
                 let p = softmax_vec(&resp.rates(v_th, work.steps));
                 loss -= p[truth].max(f64::MIN_POSITIVE).ln();
@@ -513,6 +739,7 @@ impl Classifier {
             let l2 = cfg.l2;
             work.w
                 .zip_mut_with(&grad, |w, &g| *w += cfg.lr * (g / n - l2 * *w));
+            diverged(&work.w, cfg, epoch)?;
             history.loss.push(loss / n);
             history.train_accuracy.push(hits as f64 / n);
             if let Some(t) = test {
@@ -522,6 +749,24 @@ impl Classifier {
         }
         self.w = work.w;
         Ok(history)
+    }
+}
+
+/// [`SnnError::Diverged`] when a weight is no longer finite, or past
+/// [`MAX_MAGNITUDE`](crate::MAX_MAGNITUDE), after `epoch` (0-based).
+fn diverged(w: &Array2<f64>, cfg: &TrainConfig, epoch: usize) -> Result<()> {
+    if w.iter().all(|v| v.abs() <= MAX_MAGNITUDE) {
+        Ok(())
+    } else {
+        Err(diverged_at(cfg, epoch))
+    }
+}
+
+fn diverged_at(cfg: &TrainConfig, epoch: usize) -> SnnError {
+    SnnError::Diverged {
+        epoch: epoch + 1,
+        lr: cfg.lr,
+        l2: cfg.l2,
     }
 }
 
@@ -557,13 +802,19 @@ fn softmax_vec(r: &[f64]) -> Vec<f64> {
 /// notebook's first `:dep`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logistic {
-    /// The feature standardisation, fitted on the training data.
-    pub standardizer: Standardizer,
-    /// Weights, shape `(features + 1, classes)`; the last row is the bias.
-    pub w: Array2<f64>,
+    standardizer: Standardizer,
+    w: Array2<f64>,
 }
 
 impl Logistic {
+    /// The feature standardisation, fitted on the training data.
+    pub fn standardizer(&self) -> &Standardizer {
+        &self.standardizer
+    }
+    /// Weights, shape `(features + 1, classes)`; the last row is the bias.
+    pub fn w(&self) -> &Array2<f64> {
+        &self.w
+    }
     /// Fits on `train` with 500 gradient steps of size 0.5 and a small L2 penalty (1e-4),
     /// from zero weights: the settings of [`TrainConfig::default`].
     ///
@@ -578,20 +829,10 @@ impl Logistic {
     /// `cfg` gets (it draws nothing at random).
     ///
     /// # Errors
-    /// Empty or non-finite data, or bad hyper-parameters (as [`Classifier::fit`]).
+    /// [`SnnError::Diverged`] when a weight stops being finite (an `lr` far too large).
     pub fn fit_with(train: &Blobs, cfg: &TrainConfig) -> Result<Self> {
-        if train.is_empty() {
-            return Err(SnnError::Empty { name: "train" });
-        }
-        cfg.validate()?;
+        // Every label is below `n_classes` (a `Blobs` guarantees it).
         let k = train.n_classes.max(2);
-        if let Some(&bad) = train.y.iter().find(|&&y| y >= k) {
-            return Err(SnnError::IndexOutOfRange {
-                name: "class label",
-                len: k,
-                index: bad,
-            });
-        }
         let n = train.len() as f64;
         let mut model = Self {
             standardizer: Standardizer::fit(train.x.view())?,
@@ -602,10 +843,11 @@ impl Logistic {
         for (i, &c) in train.y.iter().enumerate() {
             y[[i, c]] = 1.0;
         }
-        for _ in 0..cfg.epochs {
+        for epoch in 0..cfg.epochs {
             let p = softmax(xb.dot(&model.w));
             let grad = xb.t().dot(&(p - &y)) / n + &model.w * cfg.l2;
             model.w.scaled_add(-cfg.lr, &grad);
+            diverged(&model.w, cfg, epoch)?;
         }
         Ok(model)
     }

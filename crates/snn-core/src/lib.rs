@@ -45,7 +45,10 @@ pub use encode::{
     DeltaEncoder, LatencyEncoder, RateEncoder, RateModel, SpikeMatrix, MAX_POISSON_PER_STEP,
 };
 pub use error::{Result, SnnError, MAX_BYTES, MAX_MAGNITUDE};
-pub use learn::{Classifier, Encoding, History, Logistic, Response, Standardizer, TrainConfig};
+pub use learn::{
+    Classifier, ClassifierBuilder, Encoding, History, Logistic, Response, Standardizer,
+    TrainBuilder, TrainConfig, OUTPUT_THRESHOLD,
+};
 pub use neuron::{
     Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams,
     LifReset, Model, Reset,

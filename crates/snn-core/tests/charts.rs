@@ -41,7 +41,7 @@ fn blob_scatter_has_title_axes_and_every_point() {
     assert!(has_text(svg, "Class 0 (held out)") && has_text(svg, "Class 1 (train)"));
     // Class 0 is drawn as circles: one filled circle per training point plus its edge ring,
     // hollow rings for held-out points.
-    let class0_train = train.y.iter().filter(|&&y| y == 0).count();
+    let class0_train = train.y().iter().filter(|&&y| y == 0).count();
     assert_eq!(count(svg, "circle", "fill", "#E69F00"), class0_train);
     assert!(chart::blob_scatter(&train, None).is_ok());
 }
@@ -105,17 +105,17 @@ fn raster_marks_every_spike() {
     let res = pop
         .run(1500, Drive::PerNeuron(&currents), &Record::spikes())
         .unwrap();
-    assert!(res.spikes.len() > 100);
-    let c = chart::raster(&res.spikes, 40, res.steps, res.dt, "ms", 30, "Raster").unwrap();
+    assert!(res.spikes().len() > 100);
+    let c = chart::raster(res.spikes(), 40, res.steps(), res.dt(), "ms", 30, "Raster").unwrap();
     let svg = c.svg();
     assert!(has_text(svg, "Raster") && has_text(svg, "Neuron") && has_text(svg, "Time (ms)"));
     assert!(has_text(svg, "Spikes / bin") && has_text(svg, "Spikes / neuron"));
     assert_eq!(
         count(svg, "polyline", "stroke", "#0072B2"),
-        res.spikes.len()
+        res.spikes().len()
     );
     assert!(matches!(
-        chart::raster(&res.spikes, 10, res.steps, res.dt, "ms", 30, "x"),
+        chart::raster(res.spikes(), 10, res.steps(), res.dt(), "ms", 30, "x"),
         Err(SnnError::IndexOutOfRange { .. })
     ));
 }
@@ -148,16 +148,16 @@ fn membrane_draws_threshold_reset_spikes_and_current() {
     // One stroke per spike, plus the legend's swatch.
     assert_eq!(
         count(svg, "polyline", "stroke", "#D55E00"),
-        res.spikes.len() + 1
+        res.spikes().len() + 1
     );
     // The trace goes up to the value that crossed the threshold, then down to the reset:
     // one extra point per spike, at the end of the spike's step.
-    let tr = &res.traces[0];
-    assert_eq!(tr.crossings.len(), res.spikes.len());
-    for (&(step, peak), (_, spike_step)) in tr.crossings.iter().zip(res.spikes.iter()) {
+    let tr = &res.traces()[0];
+    assert_eq!(tr.crossings().len(), res.spikes().len());
+    for (&(step, peak), (_, spike_step)) in tr.crossings().iter().zip(res.spikes().iter()) {
         assert_eq!(step, spike_step);
         assert!((-50.0..-49.0).contains(&peak), "{peak}");
-        assert_eq!(tr.v[step as usize + 1], -65.0);
+        assert_eq!(tr.v()[step as usize + 1], -65.0);
     }
     let lengths: Vec<usize> = doc(svg)
         .descendants()
@@ -170,7 +170,7 @@ fn membrane_draws_threshold_reset_spikes_and_current() {
         })
         .collect();
     assert!(
-        lengths.contains(&(res.steps + 1 + res.spikes.len())),
+        lengths.contains(&(res.steps() + 1 + res.spikes().len())),
         "{lengths:?}"
     );
     // The legend draws the threshold dashed and the reset dotted, as the plot does.
@@ -189,7 +189,7 @@ fn decision_map_has_grid_cells_and_colour_bar() {
     let data = BlobsConfig::original().generate().unwrap();
     let demo = OriginalDemo::random(2, &mut rng(42)).unwrap();
     for (nx, ny) in [(100, 100), (30, 20)] {
-        let grid = Grid::over(data.x.view(), nx, ny, 1.0).unwrap();
+        let grid = Grid::over(data.x().view(), nx, ny, 1.0).unwrap();
         let counts: Vec<f64> = demo
             .count_map(&grid)
             .unwrap()
@@ -241,7 +241,7 @@ fn decision_map_has_grid_cells_and_colour_bar() {
         assert!(has_text(svg, &format!("{hi:.0}")) && !has_text(svg, "10.0"));
     }
     // Values that are not whole numbers get a continuous bar of 64 swatches.
-    let grid = Grid::over(data.x.view(), 10, 10, 1.0).unwrap();
+    let grid = Grid::over(data.x().view(), 10, 10, 1.0).unwrap();
     let smooth: Vec<f64> = (0..100).map(|i| i as f64 * 0.37).collect();
     let c = chart::decision_map(&grid, &smooth, &data, "V", "t").unwrap();
     let rects = doc(c.svg())
@@ -250,7 +250,7 @@ fn decision_map_has_grid_cells_and_colour_bar() {
         .count();
     // Every cell differs from its neighbours here: one rectangle per cell.
     assert!(rects >= 100 + 64);
-    let grid = Grid::over(data.x.view(), 10, 10, 1.0).unwrap();
+    let grid = Grid::over(data.x().view(), 10, 10, 1.0).unwrap();
     assert!(matches!(
         chart::decision_map(&grid, &[1.0; 5], &data, "c", "t"),
         Err(SnnError::LengthMismatch { .. })
@@ -264,7 +264,7 @@ fn decision_map_has_grid_cells_and_colour_bar() {
 #[test]
 fn class_map_tints_each_cell_with_its_class_colour() {
     let data = BlobsConfig::original().generate().unwrap();
-    let grid = Grid::over(data.x.view(), 12, 10, 1.0).unwrap();
+    let grid = Grid::over(data.x().view(), 12, 10, 1.0).unwrap();
     // Left half class 0, right half class 1.
     let classes: Vec<usize> = (0..grid.len()).map(|i| usize::from(i % 12 >= 6)).collect();
     let svg = chart::class_map(&grid, &classes, &data, "Learned map")

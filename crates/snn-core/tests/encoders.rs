@@ -168,9 +168,9 @@ fn delta_counts_threshold_crossings() {
 #[test]
 fn blobs_like_make_blobs() {
     let b = BlobsConfig::original().generate().unwrap();
-    assert_eq!(b.x.dim(), (200, 2));
-    assert_eq!(b.y.iter().filter(|&&y| y == 0).count(), 100);
-    assert_eq!(b.n_classes, 2);
+    assert_eq!(b.x().dim(), (200, 2));
+    assert_eq!(b.y().iter().filter(|&&y| y == 0).count(), 100);
+    assert_eq!(b.n_classes(), 2);
     assert_eq!(b, BlobsConfig::original().generate().unwrap(), "seeded");
     // Uneven split: 7 samples over 3 centres -> 3, 2, 2.
     let c = BlobsConfig {
@@ -180,7 +180,7 @@ fn blobs_like_make_blobs() {
     };
     let b = c.generate().unwrap();
     let per: Vec<usize> = (0..3)
-        .map(|k| b.y.iter().filter(|&&y| y == k).count())
+        .map(|k| b.y().iter().filter(|&&y| y == k).count())
         .collect();
     assert_eq!(per, vec![3, 2, 2]);
     // Centres in [-10, 10]^2 and points around them with the given spread.
@@ -191,7 +191,7 @@ fn blobs_like_make_blobs() {
         seed: 5,
     };
     let b = c.generate().unwrap();
-    let col0: Vec<f64> = b.x.column(0).to_vec();
+    let col0: Vec<f64> = b.x().column(0).to_vec();
     let (m, v) = mean_var(&col0);
     assert!(
         (m - 2.0).abs() < 0.02 && (v.sqrt() - 0.5).abs() < 0.02,
@@ -203,7 +203,7 @@ fn blobs_like_make_blobs() {
         cluster_std: 0.0,
         seed: 3,
     };
-    assert!(wide.generate().unwrap().x.iter().all(|v| v.abs() <= 10.0));
+    assert!(wide.generate().unwrap().x().iter().all(|v| v.abs() <= 10.0));
     assert!(matches!(
         BlobsConfig {
             n_samples: 1,
@@ -246,11 +246,11 @@ fn split_and_grid() {
         b.split(1.0, &mut rng(0)),
         Err(SnnError::OutOfRange { .. })
     ));
-    let g = Grid::over(b.x.view(), 100, 100, 1.0).unwrap();
+    let g = Grid::over(b.x().view(), 100, 100, 1.0).unwrap();
     assert_eq!(g.len(), 10000);
     assert_eq!(g.points().count(), 10000);
-    let [l, r, bo, t] = g.bounds;
-    for row in b.x.rows() {
+    let [l, r, bo, t] = g.bounds();
+    for row in b.x().rows() {
         assert!(row[0] > l && row[0] < r && row[1] > bo && row[1] < t);
     }
     assert!(matches!(

@@ -16,7 +16,10 @@ fn a_spike_matrix_counts_lists_and_weighs_its_spikes_exactly() {
     assert_eq!(s.total(), 2);
     assert_eq!(s.channel_counts(), vec![1, 1, 0]);
     let e = s.events();
-    assert_eq!((e.neuron.clone(), e.step.clone()), (vec![0, 1], vec![0, 5]));
+    assert_eq!(
+        (e.neurons().to_vec(), e.steps().to_vec()),
+        (vec![0, 1], vec![0, 5])
+    );
     // Current: counts (steps x channels) times weights (channels x outputs).
     let w = arr2(&[[2.0f64, -1.0], [3.0, 0.5], [5.0, 7.0]]);
     let i = s.current(w.view()).unwrap();
@@ -46,7 +49,7 @@ fn a_step_with_several_poisson_spikes_lists_each() {
     assert_eq!(e.len() as u64, s.total());
     assert_eq!(s.channel_counts(), vec![s.total() as u32]);
     for k in 0..20u32 {
-        let in_step = e.step.iter().filter(|&&st| st == k).count();
+        let in_step = e.steps().iter().filter(|&&st| st == k).count();
         assert_eq!(in_step, s.counts[[k as usize, 0]] as usize);
     }
 }

@@ -83,12 +83,12 @@ fn check_all<F: snn_core::Real>(p: &LifParams, n: usize, steps: usize) {
             let mut b = Population::<F>::new(p, n).unwrap();
             let out = a.run(steps, drive, &record).unwrap();
             let (events, counts) = reference(&mut b, steps, &f);
-            assert_eq!(out.counts, counts);
+            assert_eq!(out.counts(), counts);
             assert_eq!(a.v(), b.v());
             assert_eq!(a.refractory(), b.refractory());
             assert_eq!(a.spiked(), b.spiked());
             if record.spikes {
-                let got: Vec<(u32, u32)> = out.spikes.iter().collect();
+                let got: Vec<(u32, u32)> = out.spikes().iter().collect();
                 assert_eq!(got, events);
             }
         }
@@ -122,7 +122,7 @@ fn discrete_fast_paths_equal_step_by_step() {
         .run(500, Drive::PerNeuron(&per), &Record::counts())
         .unwrap();
     let (_, counts) = reference(&mut b, 500, |_, j| per[j]);
-    assert_eq!(out.counts, counts);
+    assert_eq!(out.counts(), counts);
     assert_eq!(a.v(), b.v());
 }
 
@@ -155,8 +155,8 @@ proptest! {
         let x = a.run(s1, Drive::Constant(i), &Record::counts()).unwrap();
         let y = a.run(s2, Drive::Constant(i), &Record::counts()).unwrap();
         let z = b.run(s1 + s2, Drive::Constant(i), &Record::counts()).unwrap();
-        let sum: Vec<u32> = x.counts.iter().zip(&y.counts).map(|(p, q)| p + q).collect();
-        prop_assert_eq!(sum, z.counts);
+        let sum: Vec<u32> = x.counts().iter().zip(y.counts()).map(|(p, q)| p + q).collect();
+        prop_assert_eq!(sum, z.counts());
         prop_assert_eq!(a.v(), b.v());
     }
 }
@@ -182,14 +182,14 @@ fn exact_threshold<F: snn_core::Real>() {
             let mut pop = Population::<F>::new(&p, n).unwrap();
             let out = pop.run(10, Drive::PerNeuron(&drive), &record).unwrap();
             assert!(
-                out.counts.iter().all(|&c| c == expect),
+                out.counts().iter().all(|&c| c == expect),
                 "{crossing:?} {}",
                 F::NAME
             );
             let mut pop = Population::<F>::new(&p, n).unwrap();
             let out = pop.run(10, Drive::Constant(half), &record).unwrap();
             assert!(
-                out.counts.iter().all(|&c| c == expect),
+                out.counts().iter().all(|&c| c == expect),
                 "{crossing:?} {}",
                 F::NAME
             );
@@ -267,14 +267,19 @@ fn traces_in_later_blocks_are_their_own_neurons() {
                 &Record::spikes().with_traces([0]),
             )
             .unwrap();
-        assert_eq!(out.traces[t].neuron, j);
-        assert_eq!(out.traces[t].v, solo.traces[0].v, "neuron {j}");
-        assert_eq!(out.traces[t].input, solo.traces[0].input, "neuron {j}");
+        assert_eq!(out.traces()[t].neuron(), j);
+        assert_eq!(out.traces()[t].v(), solo.traces()[0].v(), "neuron {j}");
         assert_eq!(
-            out.traces[t].crossings, solo.traces[0].crossings,
+            out.traces()[t].input(),
+            solo.traces()[0].input(),
             "neuron {j}"
         );
-        assert_eq!(out.counts[j], solo.counts[0]);
-        assert!(solo.counts[0] > 0);
+        assert_eq!(
+            out.traces()[t].crossings(),
+            solo.traces()[0].crossings(),
+            "neuron {j}"
+        );
+        assert_eq!(out.counts()[j], solo.counts()[0]);
+        assert!(solo.counts()[0] > 0);
     }
 }

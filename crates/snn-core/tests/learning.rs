@@ -3,8 +3,8 @@
 //! errors for bad hyper-parameters.
 
 use snn_core::{
-    rng, BlobsConfig, Centers, Classifier, DiscreteParams, Encoding, Logistic, Reset, Response,
-    SnnError, TrainConfig,
+    rng, Blobs, BlobsConfig, Centers, Classifier, Encoding, Logistic, Response, SnnError,
+    TrainConfig,
 };
 
 fn split(seed: u64, centers: usize, std: f64, n: usize) -> (snn_core::Blobs, snn_core::Blobs) {
@@ -28,14 +28,11 @@ fn training_is_reproducible_for_a_seed() {
             .fit(
                 &train,
                 Some(&test),
-                &TrainConfig {
-                    epochs: 20,
-                    ..Default::default()
-                },
+                &TrainConfig::builder().epochs(20).build().unwrap(),
                 &mut rng(seed),
             )
             .unwrap();
-        (clf.w, h)
+        (clf.w().clone(), h)
     };
     let (w1, h1) = run(Encoding::Rate, 11);
     let (w2, h2) = run(Encoding::Rate, 11);
@@ -55,10 +52,7 @@ fn accuracy_improves_over_the_random_start() {
         let mut clf = Classifier::new(&train, 100, encoding).unwrap();
         clf.randomize(&mut rng(4));
         let before = clf.accuracy(&test, &mut rng(2)).unwrap();
-        let cfg = TrainConfig {
-            epochs: 200,
-            ..Default::default()
-        };
+        let cfg = TrainConfig::builder().epochs(200).build().unwrap();
         let h = clf.fit(&train, Some(&test), &cfg, &mut rng(0)).unwrap();
         let after = clf.accuracy(&test, &mut rng(2)).unwrap();
         assert!(
@@ -94,23 +88,22 @@ fn a_non_leaky_readout_is_exactly_logistic_regression() {
     // window is the mean drive, so the rule's gradient is logistic regression's.
     for (seed, centers, std) in [(1, 2, 1.0), (7, 3, 2.0), (40, 3, 2.0)] {
         let (train, test) = split(seed, centers, std, 300);
-        let mut clf = Classifier::new(&train, 50, Encoding::Current).unwrap();
         // Any threshold: rates are in charge per step.
-        clf.neuron = DiscreteParams::builder()
+        let mut clf = Classifier::builder()
+            .steps(50)
             .decay(1.0)
             .threshold(if centers == 2 { 1.0 } else { 20.0 })
-            .reset(Reset::Subtract)
-            .build()
+            .build(&train)
             .unwrap();
         // Any budget, as long as both get the same one.
-        let cfg = TrainConfig {
-            epochs: if centers == 2 { 500 } else { 120 },
-            lr: if centers == 2 { 0.5 } else { 1.5 },
-            ..TrainConfig::default()
-        };
+        let cfg = TrainConfig::builder()
+            .epochs(if centers == 2 { 500 } else { 120 })
+            .lr(if centers == 2 { 0.5 } else { 1.5 })
+            .build()
+            .unwrap();
         clf.fit(&train, None, &cfg, &mut rng(0)).unwrap();
         let base = Logistic::fit_with(&train, &cfg).unwrap();
-        let gap = (&clf.w - &base.w)
+        let gap = (clf.w() - base.w())
             .mapv(f64::abs)
             .fold(0.0f64, |a, &b| a.max(b));
         assert!(gap < 1e-6, "seed {seed}: weights differ by {gap}");
@@ -184,7 +177,7 @@ fn bad_inputs_are_refused_and_weights_kept() {
     let (train, _) = split(1, 2, 1.0, 100);
     let mut clf = Classifier::new(&train, 50, Encoding::Rate).unwrap();
     clf.randomize(&mut rng(0));
-    let w = clf.w.clone();
+    let w = clf.w().clone();
     let cfgs = [
         (0.0, 10, 0.0, "lr"),
         (f64::NAN, 10, 0.0, "lr"),
@@ -193,32 +186,40 @@ fn bad_inputs_are_refused_and_weights_kept() {
         (0.5, 10, f64::INFINITY, "l2"),
     ];
     for (lr, epochs, l2, name) in cfgs {
-        let cfg = TrainConfig { lr, epochs, l2 };
-        let e = clf.fit(&train, None, &cfg, &mut rng(0)).unwrap_err();
-        assert!(e.to_string().contains(name), "{e}");
+        let e = TrainConfig::builder()
+            .lr(lr)
+            .epochs(epochs)
+            .l2(l2)
+            .build()
+            .unwrap_err();
+        assert_eq!(e.parameter(), Some(name), "{e}");
     }
-    // A held-out set with a non-finite feature is refused before any training.
-    let mut bad = train.clone();
-    bad.x[[0, 1]] = f64::NAN;
+    // A held-out set with features of another width is refused before any training.
+    let wide = Blobs::new(snn_core::ndarray::Array2::zeros((3, 3)), vec![0, 1, 0]).unwrap();
     let e = clf
-        .fit(&train, Some(&bad), &TrainConfig::default(), &mut rng(0))
+        .fit(&train, Some(&wide), &TrainConfig::default(), &mut rng(0))
         .unwrap_err();
     assert!(e.to_string().contains("feature"), "{e}");
-    assert_eq!(clf.w, w);
-    let e = Logistic::fit_with(
-        &train,
-        &TrainConfig {
-            epochs: 0,
-            ..Default::default()
-        },
-    )
-    .unwrap_err();
-    assert!(e.to_string().contains("epochs"), "{e}");
+    // A training set with a label past the classifier's classes, the same.
+    let three = Blobs::new(train.x().clone(), vec![2; train.len()]).unwrap();
+    let e = clf
+        .fit(&three, None, &TrainConfig::default(), &mut rng(0))
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SnnError::IndexOutOfRange {
+                name: "class label",
+                len: 2,
+                index: 2
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(clf.w(), &w);
     assert!(clf.counts(&[1.0, 2.0, 3.0], &mut rng(0)).is_err());
-    let mut no_copies = clf.clone();
-    no_copies.copies = 0;
-    let e = no_copies.counts(&[1.0, 2.0], &mut rng(0)).unwrap_err();
-    assert!(e.to_string().contains("copies"), "{e}");
+    let e = Classifier::builder().copies(0).build(&train).unwrap_err();
+    assert_eq!(e, SnnError::Zero { name: "copies" });
     assert!(matches!(
         Classifier::new(&train, 0, Encoding::Rate),
         Err(SnnError::Zero { .. })

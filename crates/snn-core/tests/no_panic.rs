@@ -31,23 +31,22 @@ fn confusion_count_refuses_a_class_past_the_end() {
     ));
 }
 
-/// A label outside the classes (a hand-made `Blobs`) is refused by the baseline as by the
-/// classifier.
+/// A hand-made `Blobs` cannot claim fewer classes than its labels: `n_classes` is one more
+/// than the largest label, so the baseline fits every label it is given.
 #[test]
-fn logistic_refuses_labels_outside_the_classes() {
-    let bad = Blobs {
-        x: array![[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]],
-        y: vec![0, 1, 5],
-        n_classes: 2,
-    };
-    assert!(matches!(
-        Logistic::fit_with(&bad, &TrainConfig::default()),
-        Err(SnnError::IndexOutOfRange {
-            name: "class label",
-            index: 5,
-            ..
-        })
-    ));
+fn blobs_classes_cover_every_label() {
+    let sparse = Blobs::new(array![[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]], vec![0, 1, 5]).unwrap();
+    assert_eq!(sparse.n_classes(), 6);
+    let model = Logistic::fit_with(&sparse, &TrainConfig::default()).unwrap();
+    assert_eq!(model.w().ncols(), 6);
+    assert_eq!(model.predict(&sparse).unwrap().len(), 3);
+    // And no selection is empty.
+    assert_eq!(
+        sparse.select(&[]).unwrap_err(),
+        SnnError::Empty {
+            name: "sample index"
+        }
+    );
 }
 
 /// A billion encoder copies would need 64 GB of synapses: refused at once, naming `copies`
@@ -55,25 +54,53 @@ fn logistic_refuses_labels_outside_the_classes() {
 #[test]
 fn too_many_encoder_copies_are_refused_before_allocating() {
     let data = BlobsConfig::original().generate().unwrap();
-    let mut clf = Classifier::new(&data, 100, Encoding::Rate).unwrap();
-    clf.copies = 1_000_000_000;
-    let e = clf.accuracy(&data, &mut rng(0)).unwrap_err();
+    let e = Classifier::builder()
+        .encoding(Encoding::Rate)
+        .copies(1_000_000_000)
+        .build(&data)
+        .unwrap_err();
     assert!(
         matches!(e, SnnError::TooLarge { name: "copies", .. }),
         "{e}"
     );
     assert_eq!(e.parameter(), Some("copies"));
-    let w = clf.w.clone();
-    assert!(clf
-        .fit(
-            &data,
-            None,
-            &TrainConfig {
-                epochs: 1,
-                ..TrainConfig::default()
-            },
-            &mut rng(0)
-        )
-        .is_err());
-    assert_eq!(clf.w, w, "weights kept");
+    // As many steps, the same: refused by the builder, not by the allocator.
+    let e = Classifier::builder()
+        .encoding(Encoding::Rate)
+        .steps(usize::MAX / 2)
+        .build(&data)
+        .unwrap_err();
+    assert!(matches!(e, SnnError::TooLarge { .. }), "{e}");
+    // A current needs no encoder buffers: a billion copies are stored, never allocated.
+    let current = Classifier::builder()
+        .copies(1_000_000_000)
+        .build(&data)
+        .unwrap();
+    assert!(current.accuracy(&data, &mut rng(0)).unwrap() > 0.0);
+}
+
+/// A learning rate far too large drives the weights to infinity: the fit stops with a typed
+/// error naming `lr` and keeps the weights it was given, instead of returning NaN weights.
+#[test]
+fn a_diverging_fit_is_refused_and_the_weights_kept() {
+    let data = BlobsConfig::original().generate().unwrap();
+    let mut clf = Classifier::new(&data, 20, Encoding::Current).unwrap();
+    clf.randomize(&mut rng(1));
+    let w = clf.w().clone();
+    let cfg = TrainConfig::builder()
+        .lr(1e306)
+        .epochs(5)
+        .l2(1.0)
+        .build()
+        .unwrap();
+    let e = clf.fit(&data, None, &cfg, &mut rng(0)).unwrap_err();
+    assert!(matches!(e, SnnError::Diverged { .. }), "{e}");
+    assert_eq!(e.parameter(), Some("lr"));
+    assert_eq!(clf.w(), &w, "weights kept");
+    let e = Logistic::fit_with(&data, &cfg).unwrap_err();
+    assert!(matches!(e, SnnError::Diverged { .. }), "{e}");
+    // A learning rate that is large but stable still trains to finite weights.
+    let ok = TrainConfig::builder().lr(50.0).epochs(5).build().unwrap();
+    clf.fit(&data, None, &ok, &mut rng(0)).unwrap();
+    assert!(clf.w().iter().all(|v| v.is_finite()));
 }

@@ -30,7 +30,7 @@ fn discrete_golden_trajectory_by_hand() {
     let out = pop
         .run(4, Drive::Constant(0.6), &Record::spikes().with_traces([0]))
         .unwrap();
-    let v = &out.traces[0].v;
+    let v = &out.traces()[0].v();
     let want = [0.0, 0.6, 0.9, 0.0, 0.6];
     for (a, b) in v.iter().zip(want) {
         assert!((a - b).abs() < 1e-12, "{v:?}");
@@ -84,7 +84,7 @@ fn membrane_follows_closed_form_below_threshold() {
             &Record::counts().with_traces([0]),
         )
         .unwrap();
-    for (k, v) in out.traces[0].v.iter().enumerate() {
+    for (k, v) in out.traces()[0].v().iter().enumerate() {
         let t = k as f64 * p.dt();
         let want = p.v_closed_form(-70.0, 1.0, t);
         assert!((v - want).abs() < 1e-9, "t = {t}: {v} vs {want}");
@@ -98,7 +98,7 @@ fn membrane_follows_closed_form_below_threshold() {
             &Record::counts().with_traces([0]),
         )
         .unwrap();
-    let last = *out.traces[0].v.last().unwrap() as f64;
+    let last = *out.traces()[0].v().last().unwrap() as f64;
     assert!((last - p.v_closed_form(-70.0, 1.0, 100.0)).abs() < 1e-3);
     // Takes the closed-form 10 ln(2) ms to climb from -65 halfway to -45 mV under 2 nA.
     let q = LifParams::builder().v_th(-40.0).build().unwrap();
@@ -110,7 +110,11 @@ fn membrane_follows_closed_form_below_threshold() {
             &Record::counts().with_traces([0]),
         )
         .unwrap();
-    let k = out.traces[0].v.iter().position(|&v| v >= -55.0).unwrap();
+    let k = out.traces()[0]
+        .v()
+        .iter()
+        .position(|&v| v >= -55.0)
+        .unwrap();
     assert!(((k as f64) * 0.1 - 10.0 * 2f64.ln()).abs() <= 0.1);
 }
 
@@ -133,7 +137,7 @@ fn euler_converges_to_exact_as_dt_shrinks() {
                 &Record::counts().with_traces([0]),
             )
             .unwrap();
-        let v = *out.traces[0].v.last().unwrap();
+        let v = *out.traces()[0].v().last().unwrap();
         errs.push((v - p.v_closed_form(-65.0, 2.0, 20.0)).abs());
     }
     assert!(errs[0] > errs[1] && errs[1] > errs[2], "{errs:?}");
@@ -192,10 +196,10 @@ fn f_i_curve_matches_closed_form_and_is_zero_at_rheobase() {
         .run(steps, Drive::PerNeuron(&currents), &Record::counts())
         .unwrap();
     for (j, &i) in currents.iter().enumerate() {
-        let rate = out.counts[j] as f64 / duration; // per ms
+        let rate = out.counts()[j] as f64 / duration; // per ms
         let want = p.rate_closed_form(i);
         if i <= p.rheobase() {
-            assert_eq!(out.counts[j], 0, "I = {i} nA is at or below rheobase");
+            assert_eq!(out.counts()[j], 0, "I = {i} nA is at or below rheobase");
             continue;
         }
         // Each interval is rounded up by less than one dt (and t_ref is a whole number of
@@ -204,7 +208,7 @@ fn f_i_curve_matches_closed_form_and_is_zero_at_rheobase() {
         let isi = 1.0 / want;
         let lo = duration / (isi + p.dt()) - 1.0;
         let hi = duration / isi + 1.0;
-        let n = out.counts[j] as f64;
+        let n = out.counts()[j] as f64;
         assert!(
             n >= lo && n <= hi,
             "I = {i}: {n} spikes, want [{lo}, {hi}] ({rate} vs {want})"
@@ -231,7 +235,7 @@ fn refractory_holds_at_reset() {
         )
         .unwrap();
     let first = out.spike_steps_of(0)[0] as usize;
-    let v = &out.traces[0].v;
+    let v = &out.traces()[0].v();
     assert!(
         v[first + 1..=first + 21].iter().all(|&x| x == -65.0),
         "{v:?}"
@@ -250,8 +254,8 @@ fn decays_to_rest_without_input() {
             &Record::counts().with_traces([0]),
         )
         .unwrap();
-    assert!((out.traces[0].v.last().unwrap() + 65.0).abs() < 1e-3);
-    assert_eq!(out.counts[0], 0);
+    assert!((out.traces()[0].v().last().unwrap() + 65.0).abs() < 1e-3);
+    assert_eq!(out.counts()[0], 0);
 }
 
 #[test]
@@ -268,7 +272,7 @@ fn one_code_path_for_one_and_many() {
         let alone = one
             .run(2000, Drive::Constant(currents[j]), &Record::counts())
             .unwrap();
-        assert_eq!(alone.counts[0], all.counts[j]);
+        assert_eq!(alone.counts()[0], all.counts()[j]);
     }
 }
 
@@ -285,7 +289,7 @@ fn f32_and_f64_agree_on_spike_counts() {
         .unwrap()
         .run(5000, Drive::PerNeuron(&c32), &Record::counts())
         .unwrap();
-    for (x, y) in a.counts.iter().zip(&b.counts) {
+    for (x, y) in a.counts().iter().zip(b.counts()) {
         assert!(x.abs_diff(*y) <= 1, "{x} vs {y}");
     }
 }

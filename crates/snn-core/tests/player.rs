@@ -272,7 +272,8 @@ fn a_raster_animation_fills_in() {
         .unwrap()
         .run(500, Drive::PerNeuron(&currents), &Record::spikes())
         .unwrap();
-    let anim = Animation::raster(&run.spikes, 20, 500, 0.1, "ms", 25, "Twenty neurons", 5).unwrap();
+    let anim =
+        Animation::raster(run.spikes(), 20, 500, 0.1, "ms", 25, "Twenty neurons", 5).unwrap();
     assert_eq!(anim.len(), 5);
     assert_eq!(anim.values(), &[10.0, 20.0, 30.0, 40.0, 50.0]);
     assert_eq!(anim.frames()[4].title(), "Twenty neurons, t = 50 ms");
@@ -280,7 +281,7 @@ fn a_raster_animation_fills_in() {
     assert_eq!(
         anim.frames()[4].svg(),
         chart::raster(
-            &run.spikes,
+            run.spikes(),
             20,
             500,
             0.1,
@@ -291,7 +292,7 @@ fn a_raster_animation_fills_in() {
         .unwrap()
         .svg()
     );
-    let early = run.spikes.iter().filter(|&(_, s)| s < 100).count();
-    assert!(early > 0 && early < run.spikes.len());
-    assert!(Animation::raster(&run.spikes, 20, 500, 0.1, "ms", 25, "x", 0).is_err());
+    let early = run.spikes().iter().filter(|&(_, s)| s < 100).count();
+    assert!(early > 0 && early < run.spikes().len());
+    assert!(Animation::raster(run.spikes(), 20, 500, 0.1, "ms", 25, "x", 0).is_err());
 }

@@ -211,11 +211,11 @@ fn paths_agree<F: Real>(c: &Case) -> Result<bool, TestCaseError> {
             let out = pop
                 .run(c.steps, Drive::Constant(F::of(c.current)), &record)
                 .unwrap();
-            prop_assert_eq!(&out.counts, stepped.counts());
+            prop_assert_eq!(out.counts(), stepped.counts());
             prop_assert_eq!(pop.v(), stepped.v());
             prop_assert_eq!(pop.refractory(), stepped.refractory());
             if record.spikes {
-                let got: Vec<(u32, u32)> = out.spikes.iter().collect();
+                let got: Vec<(u32, u32)> = out.spikes().iter().collect();
                 prop_assert_eq!(&got, &events);
             }
         }
@@ -247,17 +247,17 @@ fn f32_and_f64_agree_away_from_the_threshold() {
                 &Record::spikes().with_traces([0]),
             )
             .unwrap();
-        let tr = &res.traces[0];
+        let tr = &res.traces()[0];
         let th = c.p.v_th();
         // V' of every step: the crossing value at spikes, else the recorded potential.
         let near = (0..c.steps).any(|k| {
             let v = tr
-                .crossings
+                .crossings()
                 .iter()
                 .find(|x| x.0 as usize == k)
-                .map_or(tr.v[k + 1], |x| x.1);
+                .map_or(tr.v()[k + 1], |x| x.1);
             (v - th).abs() < 1e-2
-        }) || (tr.v[0] - th).abs() < 1e-2;
+        }) || (tr.v()[0] - th).abs() < 1e-2;
         if near {
             return Ok(false);
         }
@@ -268,7 +268,7 @@ fn f32_and_f64_agree_away_from_the_threshold() {
                 &Record::counts(),
             )
             .unwrap();
-        prop_assert_eq!(out.counts[0], res.counts[0]);
+        prop_assert_eq!(out.counts()[0], res.counts()[0]);
         Ok(true)
     });
 }
@@ -287,9 +287,9 @@ fn monotone<F: Real>(c: &Case) -> Result<bool, TestCaseError> {
         .run(c.steps, Drive::PerNeuron(&currents), &Record::counts())
         .unwrap();
     prop_assert!(
-        out.counts.windows(2).all(|w| w[0] <= w[1]),
+        out.counts().windows(2).all(|w| w[0] <= w[1]),
         "{:?}",
-        out.counts
+        out.counts()
     );
     Ok(true)
 }
@@ -338,7 +338,7 @@ fn discrete_runs_are_finite_and_agree_on_every_path() {
                     prop_assert!(b.v().iter().all(|&v| (v as f64) < th));
                 }
             }
-            prop_assert_eq!(&out.counts, b.counts());
+            prop_assert_eq!(out.counts(), b.counts());
             prop_assert_eq!(a.v(), b.v());
             Ok(true)
         },
@@ -429,6 +429,6 @@ fn no_input_decays_to_rest_and_never_fires() {
     let out = pop
         .run(5000, Drive::Constant(0.0), &Record::spikes())
         .unwrap();
-    assert!(out.spikes.is_empty());
+    assert!(out.spikes().is_empty());
     assert!(pop.v().iter().all(|v| (v + 65.0).abs() < 1e-6));
 }

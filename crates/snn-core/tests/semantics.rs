@@ -58,7 +58,7 @@ fn run_all<F: Real>(
         let _ = parallel;
         let res = pop.run(steps, Drive::Constant(F::of(i)), &record).unwrap();
         for j in 0..n {
-            out.push((pop.v()[j].as_f64(), res.counts[j]));
+            out.push((pop.v()[j].as_f64(), res.counts()[j]));
         }
     }
     out
@@ -182,7 +182,8 @@ fn a_reset_that_collapses_onto_the_threshold_in_f32_is_refused() {
         .run(2300, Drive::Constant(0.0), &Record::counts())
         .unwrap();
     assert_eq!(
-        out.counts[0], 1,
+        out.counts()[0],
+        1,
         "one spike from v0 above threshold, then silence"
     );
     // The same for a soft reset whose step (1e-6 mV) f32 cannot take at -50 mV.

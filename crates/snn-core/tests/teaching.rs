@@ -40,14 +40,14 @@ fn a_trace_keeps_the_value_each_spike_crossed_at() {
         let res = pop
             .run(10, Drive::Constant(i), &Record::spikes().with_traces([0]))
             .unwrap();
-        let tr = &res.traces[0];
-        let steps: Vec<u32> = tr.crossings.iter().map(|c| c.0).collect();
+        let tr = &res.traces()[0];
+        let steps: Vec<u32> = tr.crossings().iter().map(|c| c.0).collect();
         assert_eq!(steps, vec![2, 5, 8]);
-        for &(k, peak) in &tr.crossings {
-            let expected = (tr.v[k as usize] * 0.8) + i;
+        for &(k, peak) in tr.crossings() {
+            let expected = (tr.v()[k as usize] * 0.8) + i;
             assert!((peak - expected).abs() < 1e-12, "{peak} {expected}");
             assert!((peak - 1.1574).abs() < 1e-3, "{peak}");
-            assert_eq!(tr.v[k as usize + 1], 0.0);
+            assert_eq!(tr.v()[k as usize + 1], 0.0);
         }
         let mut pop32 = Population::<f32>::new(p, 1).unwrap();
         let r32 = pop32
@@ -57,7 +57,7 @@ fn a_trace_keeps_the_value_each_spike_crossed_at() {
                 &Record::spikes().with_traces([0]),
             )
             .unwrap();
-        assert_eq!(r32.traces[0].crossings.len(), 3);
+        assert_eq!(r32.traces()[0].crossings().len(), 3);
     }
     // A refractory LIF neuron: the crossing is above threshold, V after it is the reset.
     let lif = LifParams::builder().build().unwrap();
@@ -69,17 +69,17 @@ fn a_trace_keeps_the_value_each_spike_crossed_at() {
             &Record::spikes().with_traces([0, 1]),
         )
         .unwrap();
-    let tr = &res.traces[0];
-    assert_eq!(tr.crossings.len(), res.counts[0] as usize);
+    let tr = &res.traces()[0];
+    assert_eq!(tr.crossings().len(), res.counts()[0] as usize);
     // Each crossing is the exact solution over one step from the potential before it.
-    for &(k, peak) in &tr.crossings {
-        let expected = lif.v_closed_form(tr.v[k as usize], 3.0, lif.dt());
+    for &(k, peak) in tr.crossings() {
+        let expected = lif.v_closed_form(tr.v()[k as usize], 3.0, lif.dt());
         assert!(
             peak > -50.0 && (peak - expected).abs() < 1e-9,
             "{peak} {expected}"
         );
     }
-    assert!(res.traces[1].crossings.is_empty());
+    assert!(res.traces()[1].crossings().is_empty());
 }
 
 /// The five samples of notebook 01: lowest current, highest current, and counts in between.
@@ -90,7 +90,7 @@ fn spread_shows_silent_to_busiest() {
     let picks = demo.spread(&data, 5).unwrap();
     assert_eq!(picks.len(), 5);
     let currents: Vec<f64> = (0..data.len())
-        .map(|i| demo.current(&data.x.row(i).to_vec()).unwrap())
+        .map(|i| demo.current(&data.x().row(i).to_vec()).unwrap())
         .collect();
     let lowest = (0..data.len())
         .min_by(|&a, &b| currents[a].total_cmp(&currents[b]))
@@ -102,7 +102,7 @@ fn spread_shows_silent_to_busiest() {
     let counts: Vec<usize> = picks
         .iter()
         .map(|&i| {
-            demo.spike_train(&data.x.row(i).to_vec())
+            demo.spike_train(&data.x().row(i).to_vec())
                 .unwrap()
                 .iter()
                 .filter(|&&s| s > 0)

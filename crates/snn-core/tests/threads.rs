@@ -132,8 +132,13 @@ fn chained_threaded_runs_equal_one_run() {
     let z = one
         .run(120, Drive::PerNeuron(&per), &Record::counts())
         .unwrap();
-    let sum: Vec<u32> = x.counts.iter().zip(&y.counts).map(|(a, b)| a + b).collect();
-    assert_eq!(sum, z.counts);
+    let sum: Vec<u32> = x
+        .counts()
+        .iter()
+        .zip(y.counts())
+        .map(|(a, b)| a + b)
+        .collect();
+    assert_eq!(sum, z.counts());
     assert!(z.total_spikes() > 0);
     assert_eq!(many.v(), one.v());
 }

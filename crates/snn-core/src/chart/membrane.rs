@@ -22,7 +22,7 @@ pub fn membrane<F: Real>(
     membrane_until(&r, v_unit, i_unit, time_unit, title, r.steps)
 }
 
-/// [`membrane`] drawn up to the end of step `upto` (0 to `result.steps`), on the axes of the
+/// [`membrane`] drawn up to the end of step `upto` (0 to `result.steps()`), on the axes of the
 /// whole run, so frames of an animation line up.
 pub(crate) fn membrane_until(
     result: &SimResult<f64>,

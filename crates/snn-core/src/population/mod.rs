@@ -110,8 +110,8 @@ use update::*;
 /// let p = LifParams::builder().build()?;
 /// let mut pop = Population::<f32>::new(&p, 3)?;
 /// let out = pop.run(10_000, Drive::PerNeuron(&[1.0, 2.0, 3.0]), &Record::counts())?;
-/// assert_eq!(out.counts[0], 0);          // below rheobase (1.5 nA)
-/// assert!(out.counts[2] > out.counts[1]); // more current, more spikes
+/// assert_eq!(out.counts()[0], 0);          // below rheobase (1.5 nA)
+/// assert!(out.counts()[2] > out.counts()[1]); // more current, more spikes
 /// # Ok::<(), snn_core::SnnError>(())
 /// ```
 #[derive(Debug, Clone)]

@@ -33,13 +33,19 @@ impl Record {
 /// Spike events in time order: spike `j` is neuron `neuron[j]` at step `step[j]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpikeTrains {
-    /// Neuron index of each spike.
-    pub neuron: Vec<u32>,
-    /// Step index (0-based) of each spike.
-    pub step: Vec<u32>,
+    pub(crate) neuron: Vec<u32>,
+    pub(crate) step: Vec<u32>,
 }
 
 impl SpikeTrains {
+    /// Neuron index of each spike, in time order.
+    pub fn neurons(&self) -> &[u32] {
+        &self.neuron
+    }
+    /// Step index (0-based) of each spike, in time order (non-decreasing).
+    pub fn steps(&self) -> &[u32] {
+        &self.step
+    }
     /// Number of spikes.
     pub fn len(&self) -> usize {
         self.step.len()
@@ -67,36 +73,90 @@ impl SpikeTrains {
 /// reached before its reset, so a chart can draw the crossing, not just the reset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace<F> {
+    pub(crate) neuron: usize,
+    pub(crate) v: Vec<F>,
+    pub(crate) input: Vec<F>,
+    pub(crate) crossings: Vec<(u32, F)>,
+}
+
+impl<F: Copy> Trace<F> {
     /// Neuron index.
-    pub neuron: usize,
-    /// Potential, mV (LIF) or unit-free (discrete), `steps + 1` samples.
-    pub v: Vec<F>,
+    pub fn neuron(&self) -> usize {
+        self.neuron
+    }
+    /// Potential, mV (LIF) or unit-free (discrete), `steps + 1` samples: `v()[k] = V(k·dt)`.
+    pub fn v(&self) -> &[F] {
+        &self.v
+    }
     /// Input current per step, nA (LIF) or unit-free (discrete), `steps` samples.
-    pub input: Vec<F>,
+    pub fn input(&self) -> &[F] {
+        &self.input
+    }
     /// `(step, V')` for every spike: the updated potential `V'` of that step, at or above the
-    /// firing level, that the reset then replaced (same unit as `v`).
-    pub crossings: Vec<(u32, F)>,
+    /// firing level, that the reset then replaced (same unit as [`v`](Self::v)).
+    pub fn crossings(&self) -> &[(u32, F)] {
+        &self.crossings
+    }
 }
 
 /// What a run returns. Charts read it; they never re-run a simulation.
+///
+/// Made only by a run ([`Population::run`](crate::Population::run),
+/// [`Stepper`](crate::Stepper)), so its parts agree (one count per neuron, traces of
+/// `steps + 1` samples, spikes inside the run); read through its accessors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimResult<F> {
+    pub(crate) n: usize,
+    pub(crate) steps: usize,
+    pub(crate) dt: f64,
+    pub(crate) v_th: F,
+    pub(crate) v_reset: F,
+    pub(crate) spikes: SpikeTrains,
+    pub(crate) counts: Vec<u32>,
+    pub(crate) traces: Vec<Trace<F>>,
+}
+
+impl<F: Copy> SimResult<F> {
     /// Number of neurons.
-    pub n: usize,
+    pub fn n(&self) -> usize {
+        self.n
+    }
     /// Number of steps simulated.
-    pub steps: usize,
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
     /// Time step, ms (LIF) or 1 (discrete: time in steps).
-    pub dt: f64,
-    /// Threshold, for drawing.
-    pub v_th: F,
-    /// Value the potential is reset to or held at, for drawing.
-    pub v_reset: F,
+    pub fn dt(&self) -> f64 {
+        self.dt
+    }
+    /// Firing level (threshold), for drawing: mV (LIF) or unit-free (discrete).
+    pub fn v_th(&self) -> F {
+        self.v_th
+    }
+    /// Value the potential is reset to or held at, for drawing (same unit as `v_th`).
+    pub fn v_reset(&self) -> F {
+        self.v_reset
+    }
     /// Spike events (empty unless [`Record::spikes`] was asked for).
-    pub spikes: SpikeTrains,
-    /// Spikes per neuron over the run.
-    pub counts: Vec<u32>,
-    /// Membrane traces of the neurons in [`Record::traces`], in that order.
-    pub traces: Vec<Trace<F>>,
+    pub fn spikes(&self) -> &SpikeTrains {
+        &self.spikes
+    }
+    /// Spikes per neuron over the run, one per neuron.
+    pub fn counts(&self) -> &[u32] {
+        &self.counts
+    }
+    /// The spike counts, moved out of the result.
+    pub fn into_counts(self) -> Vec<u32> {
+        self.counts
+    }
+    /// Membrane traces of the neurons in [`Record::with_traces`], in that order.
+    pub fn traces(&self) -> &[Trace<F>] {
+        &self.traces
+    }
+    /// The trace of `neuron`, if it was recorded.
+    pub fn trace_of(&self, neuron: usize) -> Option<&Trace<F>> {
+        self.traces.iter().find(|t| t.neuron == neuron)
+    }
 }
 
 impl<F: Real> SimResult<F> {
