@@ -7,9 +7,11 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::json;
+use snn_core::network::Brunel;
 use snn_core::{
     bench, BlobsConfig, Centers, Classifier, DiscreteParams, Drive, Encoding, Integration,
-    LifParams, Logistic, Population, RateEncoder, RateModel, Record, SnnError, TrainConfig,
+    LifParams, Logistic, NetRecord, Population, RateEncoder, RateModel, Record, SnnError,
+    TrainConfig,
 };
 
 #[derive(Parser)]
@@ -57,6 +59,10 @@ enum Command {
     Lif(LifArgs),
     /// Rate-encoded spike trains; prints the spike count of each train.
     Encode(EncodeArgs),
+    /// The Brunel (2000) network of 10,000 excitatory and 2,500 inhibitory LIF neurons with
+    /// delta synapses, 1.5 ms delays and Poisson input. Prints JSON: rates and ISI CVs per
+    /// population, synaptic events, wall-clock seconds of the simulation.
+    Network(NetworkArgs),
     /// 2-D Gaussian blobs as CSV (x1,x2,label), centres drawn in [-10, 10]^2.
     Blobs(BlobsArgs),
     /// Trains the spiking classifier and a logistic-regression baseline on the same blobs.
@@ -206,6 +212,33 @@ struct ClassifyArgs {
     steps: usize,
 }
 
+/// The flags of `snn network`.
+#[derive(Args)]
+struct NetworkArgs {
+    /// Relative strength of inhibition g (inhibitory weight -g*J). Brunel's Figure 8: 3, 6, 5, 4.5.
+    #[arg(long, allow_negative_numbers = true)]
+    g: f64,
+    /// External rate over threshold rate, nu_ext/nu_thr. Figure 8: 2, 4, 2, 0.9.
+    #[arg(long, allow_negative_numbers = true)]
+    nu_ratio: f64,
+    /// Network size relative to the paper's 12,500 neurons, in (0, 1]; in-degrees scale with
+    /// it and J with its inverse, so the mean input stays the paper's.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    scale: f64,
+    /// Simulated time, ms.
+    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
+    duration_ms: f64,
+    /// Time step, ms.
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
+    dt_ms: f64,
+    /// Seed of the connectivity, the Poisson input and the initial potentials.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Transient to leave out of the statistics, ms (from the start).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    skip_ms: f64,
+}
+
 /// The flags of `snn plot-bench`.
 #[derive(Args)]
 struct PlotBenchArgs {
@@ -302,6 +335,16 @@ const CLASSIFY_FLAGS: Flags = &[
     ("decay", "--decay"),
     ("steps", "--steps"),
 ];
+const NETWORK_FLAGS: Flags = &[
+    ("g", "--g"),
+    ("nu_ratio", "--nu-ratio"),
+    ("scale", "--scale"),
+    ("dt", "--dt-ms"),
+    ("duration", "--duration-ms"),
+    ("steps", "--duration-ms"),
+    ("mean inputs per step", "--nu-ratio"),
+    ("network", "--scale"),
+];
 const BENCH_FLAGS: Flags = &[("neurons", "--n"), ("steps", "--steps")];
 
 /// One line for an snn-core error: the flag the user typed for its parameter, then the
@@ -338,6 +381,7 @@ fn run(cli: Cli) -> Result<String, String> {
         Command::Discrete(args) => discrete(args),
         Command::Lif(args) => lif(args),
         Command::Encode(args) => encode(args),
+        Command::Network(args) => network(args),
         Command::Blobs(args) => blobs(args),
         Command::Classify(args) => classify(args),
         Command::PlotBench(args) => plot_bench(args),
@@ -597,6 +641,73 @@ fn figures(args: FiguresArgs) -> Result<String, String> {
     Ok(json!({ "written": names }).to_string())
 }
 
+/// `snn network`.
+fn network(args: NetworkArgs) -> Result<String, String> {
+    let NetworkArgs {
+        g,
+        nu_ratio,
+        scale,
+        duration_ms,
+        dt_ms,
+        seed,
+        skip_ms,
+    } = args;
+    let flags = NETWORK_FLAGS;
+    let e = |e: SnnError| describe(&e, flags);
+    let model = Brunel {
+        g,
+        nu_ratio,
+        scale,
+        dt_ms,
+        delay_ms: 1.5,
+    };
+    let lif = model.neuron().map_err(e)?;
+    let steps = lif.steps_for(duration_ms).map_err(e)?;
+    if !(skip_ms.is_finite() && skip_ms >= 0.0 && skip_ms < duration_ms) {
+        return Err(format!(
+            "--skip-ms: must be in [0, duration), got {skip_ms}"
+        ));
+    }
+    let skip = ((skip_ms / dt_ms).round() as usize).min(steps - 1);
+    let start = Instant::now();
+    let (mut net, pe, pi) = model.build(seed).map_err(e)?;
+    let build_seconds = start.elapsed().as_secs_f64();
+    if skip > 0 {
+        net.run(skip, &NetRecord::counts()).map_err(e)?;
+    }
+    let start = Instant::now();
+    let out = net.run(steps - skip, &NetRecord::spikes()).map_err(e)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let (re, ri) = (
+        out.population(pe).map_err(e)?,
+        out.population(pi).map_err(e)?,
+    );
+    let bin = ((1.0 / dt_ms).round() as usize).max(1);
+    Ok(json!({
+        "rate_hz": {"e": re.mean_rate_hz(), "i": ri.mean_rate_hz()},
+        "cv_isi": {"e": re.cv_isi(), "i": ri.cv_isi()},
+        "synchrony": {"e": re.synchrony(bin), "i": ri.synchrony(bin)},
+        "synaptic_events": out.synaptic_events(),
+        "seconds": seconds,
+        "events_per_second": out.synaptic_events() as f64 / seconds,
+        "build_seconds": build_seconds,
+        "neurons": net.neurons(),
+        "synapses": net.synapses(),
+        "bytes_per_synapse": net.synapse_bytes() as f64 / net.synapses().max(1) as f64,
+        "g": g,
+        "nu_ratio": nu_ratio,
+        "nu_ext_hz": model.nu_ext_hz(),
+        "j_mv": model.j_mv(),
+        "scale": scale,
+        "dt_ms": dt_ms,
+        "duration_ms": steps as f64 * dt_ms,
+        "skip_ms": skip as f64 * dt_ms,
+        "measured_ms": out.duration_ms(),
+        "seed": seed,
+    })
+    .to_string())
+}
+
 /// `snn bench`.
 fn bench(args: BenchArgs) -> Result<String, String> {
     let BenchArgs {
@@ -710,7 +821,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             if matches!(err.kind(), DisplayHelpOnMissingArgumentOrSubcommand) {
-                eprintln!("error: a subcommand is required: discrete, lif, encode, blobs, classify, figures, plot-bench or bench (see snn --help)");
+                eprintln!("error: a subcommand is required: discrete, lif, encode, network, blobs, classify, figures, plot-bench or bench (see snn --help)");
                 return ExitCode::from(2);
             }
             eprintln!("{}", one_line(&err.render().to_string()));

@@ -49,7 +49,11 @@ impl Default for BlobsConfig {
 /// Labelled 2-D (or n-D) points: at least one sample, finite features, one label per row.
 ///
 /// Made by [`BlobsConfig::generate`], [`Blobs::new`], [`Blobs::select`] or [`Blobs::split`],
-/// which check those rules, and read through its accessors, so no caller can break them.
+/// which check those rules, and read through its accessors, so no caller can break them:
+/// ```compile_fail,E0616
+/// let mut data = snn_core::BlobsConfig::original().generate().unwrap();
+/// data.y.push(7); // error: field `y` is private (a label with no sample)
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Blobs {
     pub(crate) x: Array2<f64>,
@@ -278,6 +282,10 @@ impl MinMaxScaler {
 ///
 /// Made by [`Grid::over`] or [`Grid::new`], which check the sizes and the rectangle, and read
 /// through its accessors.
+/// ```compile_fail,E0616
+/// let mut grid = snn_core::Grid::new([0.0, 1.0, 0.0, 1.0], 4, 4).unwrap();
+/// grid.xs.clear(); // error: field `xs` is private (a grid with no cells)
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
     pub(crate) xs: Vec<f64>,

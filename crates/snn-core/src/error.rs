@@ -193,6 +193,14 @@ pub enum SnnError {
         /// The L2 penalty used.
         l2: f64,
     },
+    /// A combination of settings that the model does not support, each valid alone.
+    #[error("{name}: {why}")]
+    Unsupported {
+        /// The parameter to change.
+        name: &'static str,
+        /// Why, in words.
+        why: &'static str,
+    },
     /// A chart could not be drawn or written.
     #[error("chart: {0}")]
     Chart(String),
@@ -225,6 +233,7 @@ impl SnnError {
             SnnError::EulerUnstable { .. } => Some("dt"),
             SnnError::OutputTooLarge { .. } => Some("frames"),
             SnnError::Diverged { .. } => Some("lr"),
+            SnnError::Unsupported { name, .. } => Some(name),
             SnnError::Chart(_) => None,
         }
     }

@@ -138,6 +138,11 @@ impl Standardizer {
 /// assert_eq!((cfg.lr(), cfg.epochs(), cfg.l2()), (0.2, 100, 1e-4));
 /// # Ok::<(), snn_core::SnnError>(())
 /// ```
+///
+/// Only the builder makes one, so a zero epoch count cannot slip in:
+/// ```compile_fail,E0451
+/// let cfg = snn_core::TrainConfig { lr: 0.5, epochs: 0, l2: 0.0 }; // error: private fields
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrainConfig {
     lr: f64,
@@ -269,6 +274,14 @@ impl Response {
 /// Made by [`Classifier::builder`] (or its short form [`Classifier::new`]), which checks every
 /// setting against the training data, and read through accessors; only [`fit`](Self::fit),
 /// [`randomize`](Self::randomize) and [`set_weights`](Self::set_weights) change the weights.
+///
+/// A setting cannot be changed behind the builder's back:
+/// ```compile_fail,E0616
+/// # use snn_core::{BlobsConfig, Classifier, Encoding};
+/// let train = BlobsConfig::original().generate().unwrap();
+/// let mut clf = Classifier::new(&train, 50, Encoding::Rate).unwrap();
+/// clf.copies = 0; // error: field `copies` is private
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Classifier {
     pub(crate) w: Array2<f64>,

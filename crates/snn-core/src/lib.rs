@@ -32,6 +32,7 @@ mod encode;
 mod error;
 pub mod gallery;
 pub mod learn;
+pub mod network;
 mod neuron;
 mod original;
 mod population;
@@ -48,6 +49,10 @@ pub use error::{Result, SnnError, MAX_BYTES, MAX_MAGNITUDE};
 pub use learn::{
     Classifier, ClassifierBuilder, Encoding, History, Logistic, Response, Standardizer,
     TrainBuilder, TrainConfig, OUTPUT_THRESHOLD,
+};
+pub use network::{
+    Connection, Connectivity, NetRecord, Network, NetworkBuilder, NetworkResult, PopId, PopResult,
+    Synapse,
 };
 pub use neuron::{
     Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams,

@@ -104,6 +104,13 @@ impl<F: Copy> Trace<F> {
 /// Made only by a run ([`Population::run`](crate::Population::run),
 /// [`Stepper`](crate::Stepper)), so its parts agree (one count per neuron, traces of
 /// `steps + 1` samples, spikes inside the run); read through its accessors.
+/// ```compile_fail,E0616
+/// # use snn_core::{DiscreteParams, Drive, Population, Record};
+/// let p = DiscreteParams::original().build().unwrap();
+/// let mut out = Population::<f64>::new(&p, 1).unwrap()
+///     .run(10, Drive::Constant(0.5), &Record::spikes()).unwrap();
+/// out.steps = 3; // error: field `steps` is private (spike_train_of would index past it)
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimResult<F> {
     pub(crate) n: usize,
