@@ -237,6 +237,9 @@ struct NetworkArgs {
     /// Transient to leave out of the statistics, ms (from the start).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     skip_ms: f64,
+    /// Step on every core (rayon; honours RAYON_NUM_THREADS). Same spikes as one thread.
+    #[arg(long)]
+    threads: bool,
 }
 
 /// The flags of `snn plot-bench`.
@@ -651,6 +654,7 @@ fn network(args: NetworkArgs) -> Result<String, String> {
         dt_ms,
         seed,
         skip_ms,
+        threads,
     } = args;
     let flags = NETWORK_FLAGS;
     let e = |e: SnnError| describe(&e, flags);
@@ -672,6 +676,7 @@ fn network(args: NetworkArgs) -> Result<String, String> {
     let start = Instant::now();
     let (mut net, pe, pi) = model.build(seed).map_err(e)?;
     let build_seconds = start.elapsed().as_secs_f64();
+    net.set_parallel(threads);
     if skip > 0 {
         net.run(skip, &NetRecord::counts()).map_err(e)?;
     }
@@ -704,6 +709,7 @@ fn network(args: NetworkArgs) -> Result<String, String> {
         "skip_ms": skip as f64 * dt_ms,
         "measured_ms": out.duration_ms(),
         "seed": seed,
+        "threads": if threads { rayon::current_num_threads() } else { 1 },
     })
     .to_string())
 }

@@ -536,3 +536,61 @@ fn bad_networks_are_refused_naming_the_parameter() {
         .unwrap();
     assert!(b.build(0).unwrap().synapses() > 0);
 }
+
+/// Threads on or off, and any number of threads: the same spikes, bit for bit (the Poisson
+/// streams are per block of targets, and every target sums its inputs in spike order).
+#[cfg(feature = "parallel")]
+#[test]
+fn threads_give_the_spikes_of_one_thread() {
+    let run = |threads: Option<usize>| {
+        let lif = brunel_neuron(0.1);
+        let mut b = Network::builder();
+        let e = b.population("E", &lif, 10_000).unwrap();
+        let i = b.population("I", &lif, 2_500).unwrap();
+        for (from, w, k) in [(e, 0.4, 200), (i, -1.6, 50)] {
+            for to in [e, i] {
+                b.connect(
+                    from,
+                    to,
+                    Connection::new(Synapse::Delta { w }, Connectivity::FixedInDegree(k))
+                        .delay_ms(1.5),
+                )
+                .unwrap();
+            }
+        }
+        for to in [e, i] {
+            b.poisson(
+                to,
+                200,
+                2.0 * 20.0 / (0.4 * 200.0 * 20.0) * 1000.0,
+                Synapse::Delta { w: 0.4 },
+            )
+            .unwrap();
+        }
+        let mut net = b.build(9).unwrap();
+        let record = NetRecord::spikes().with_traces(e, [0, 9_999]);
+        match threads {
+            None => net.run(400, &record).unwrap(),
+            Some(k) => {
+                net.set_parallel(true);
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(k)
+                    .build()
+                    .unwrap()
+                    .install(|| net.run(400, &record).unwrap())
+            }
+        }
+    };
+    let one = run(None);
+    let spikes: usize = one.populations().iter().map(|p| p.spikes().len()).sum();
+    // Enough spikes per step that the threaded propagation (>= 4,096 events) is used.
+    assert!(
+        one.synaptic_events() / 400 > 4096,
+        "{}",
+        one.synaptic_events()
+    );
+    assert!(spikes > 1000);
+    for k in [2, 3, 5] {
+        assert_eq!(run(Some(k)), one, "{k} threads");
+    }
+}

@@ -38,6 +38,18 @@ impl Csr {
     pub(crate) fn row(&self, i: usize) -> &[u32] {
         &self.target[self.start[i]..self.start[i + 1]]
     }
+    /// Checks that every target index is below `n`: the propagation loop relies on it to
+    /// index the target's ring without a bounds check.
+    pub(crate) fn check_targets(&self, n: usize) -> Result<()> {
+        match self.target.iter().find(|&&t| t as usize >= n) {
+            Some(&t) => Err(SnnError::IndexOutOfRange {
+                name: "synapse target",
+                len: n,
+                index: t as usize,
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The most synapses `rule` can draw (for the memory check before drawing): exact for the
