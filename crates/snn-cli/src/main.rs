@@ -687,11 +687,10 @@ fn network(args: NetworkArgs) -> Result<String, String> {
         out.population(pe).map_err(e)?,
         out.population(pi).map_err(e)?,
     );
-    let bin = ((1.0 / dt_ms).round() as usize).max(1);
     Ok(json!({
         "rate_hz": {"e": re.mean_rate_hz(), "i": ri.mean_rate_hz()},
         "cv_isi": {"e": re.cv_isi(), "i": ri.cv_isi()},
-        "synchrony": {"e": re.synchrony(bin), "i": ri.synchrony(bin)},
+        "synchrony": {"e": re.synchrony(1.0), "i": ri.synchrony(1.0)},
         "synaptic_events": out.synaptic_events(),
         "seconds": seconds,
         "events_per_second": out.synaptic_events() as f64 / seconds,

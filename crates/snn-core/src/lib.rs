@@ -52,7 +52,7 @@ pub use learn::{
 };
 pub use network::{
     Connection, Connectivity, NetRecord, Network, NetworkBuilder, NetworkResult, PopId, PopResult,
-    Synapse,
+    RegimeStats, Synapse,
 };
 pub use neuron::{
     Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams,

@@ -594,3 +594,24 @@ fn threads_give_the_spikes_of_one_thread() {
         assert_eq!(run(Some(k)), one, "{k} threads");
     }
 }
+
+#[test]
+fn psp_helper_is_the_closed_form_from_arrival() {
+    let p = brunel_neuron(0.1);
+    let psp = Synapse::CurrentExp {
+        w: 0.5,
+        tau_syn: 5.0,
+    }
+    .psp(&p, 30.0)
+    .unwrap();
+    assert_eq!(psp[0], (0.0, 0.0));
+    assert_eq!(psp.len(), 301);
+    for &(t, v) in &psp {
+        let expected = 10.0 * 0.5 * 5.0 / (5.0 - 20.0) * ((-t / 5.0).exp() - (-t / 20.0).exp());
+        assert!((v - expected).abs() < 1e-9, "{t}: {v} vs {expected}");
+    }
+    let delta = Synapse::Delta { w: 2.0 }.psp(&p, 10.0).unwrap();
+    assert!((delta[1].1 - 2.0 * (-0.1f64 / 20.0).exp()).abs() < 1e-12);
+    assert!(Synapse::Delta { w: f64::NAN }.psp(&p, 10.0).is_err());
+    assert!(Synapse::Delta { w: 1.0 }.psp(&p, -1.0).is_err());
+}

@@ -281,3 +281,64 @@ pub fn throughput(series: &[(String, Vec<(f64, f64)>)], title: &str) -> Result<C
         Ok(())
     })
 }
+
+/// Several curves `y(x)` on shared linear axes, one colour each with a legend above the plot:
+/// for example the PSP of each synapse kind, or membrane traces of a network.
+///
+/// # Errors
+/// No series, an empty series, or a point that is not finite.
+pub fn lines(
+    series: &[(String, Vec<(f64, f64)>)],
+    x_desc: &str,
+    y_desc: &str,
+    title: &str,
+) -> Result<Chart> {
+    if series.is_empty() || series.iter().any(|(_, p)| p.is_empty()) {
+        return Err(SnnError::Empty { name: "series" });
+    }
+    for (_, pts) in series {
+        for &(x, y) in pts {
+            crate::error::finite("x", x)?;
+            crate::error::finite("y", y)?;
+        }
+    }
+    let (x0, x1) = min_max(series.iter().flat_map(|(_, p)| p.iter().map(|q| q.0)));
+    let (y0, y1) = min_max(series.iter().flat_map(|(_, p)| p.iter().map(|q| q.1)));
+    let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
+    let pad = if y1 > y0 { 0.08 * (y1 - y0) } else { 1.0 };
+    let (y0, y1) = (y0 - pad, y1 + pad);
+    let color_of = |k: usize| PALETTE[k % PALETTE.len()];
+    let keys: Vec<(String, Key)> = series
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| (name.clone(), Key::Line(color_of(k), 2, Dash::Solid)))
+        .collect();
+    Chart::draw(title, (WIDTH, 440), |area| {
+        let area = legend_band(area, &keys)?;
+        let mut chart = ChartBuilder::on(&area)
+            .margin(12)
+            .x_label_area_size(45)
+            .y_label_area_size(70)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(s)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .x_label_formatter(&|x| tick(*x))
+            .y_label_formatter(&|y| tick(*y))
+            .axis_desc_style((FONT, 16))
+            .label_style((FONT, 13))
+            .draw()
+            .map_err(s)?;
+        for (k, (_, pts)) in series.iter().enumerate() {
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().copied(),
+                    color_of(k).stroke_width(2),
+                ))
+                .map_err(s)?;
+        }
+        Ok(())
+    })
+}

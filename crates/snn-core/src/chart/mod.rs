@@ -26,15 +26,17 @@ mod encoding;
 mod legend;
 mod maps;
 mod membrane;
+mod network;
 mod player;
 mod scatter;
 mod trains;
 
 pub use confusion::confusion;
-pub use curves::{fi_curve, throughput, training_curve};
+pub use curves::{fi_curve, lines, throughput, training_curve};
 pub use encoding::encoding_view;
 pub use maps::{class_map, decision_map};
 pub use membrane::membrane;
+pub use network::{network_raster, regime_bars};
 pub use player::{Animation, Sweep, MAX_FRAMES, MAX_PLAYER_BYTES};
 pub use scatter::blob_scatter;
 pub use trains::{raster, spike_train, spike_trains};

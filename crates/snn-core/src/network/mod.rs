@@ -435,6 +435,39 @@ impl NetworkBuilder {
     }
 }
 
+impl Synapse {
+    /// The postsynaptic potential of one spike through this synapse into a neuron of model
+    /// `target` at rest: `(t, V(t) − V_rest)` from the spike's arrival (`t = 0`) for
+    /// `duration_ms`, one point per step, simulated by a two-neuron network (so it is exactly
+    /// what a network does; for a current synapse it is the closed form of
+    /// [`Synapse::CurrentExp`]).
+    ///
+    /// # Errors
+    /// A bad synapse value or duration, or a conductance synapse into a target that does not
+    /// integrate exactly.
+    pub fn psp(&self, target: &LifParams, duration_ms: f64) -> Result<Vec<(f64, f64)>> {
+        let steps = target.steps_for(duration_ms)?;
+        let (rest, th, dt) = (target.v_rest(), target.v_th(), target.dt());
+        let resting = target.to_builder().v0(rest).build()?;
+        let mut b = Network::builder();
+        let src = b.population("source", &resting, 1)?;
+        let dst = b.population("target", &resting, 1)?;
+        b.connect(src, dst, Connection::new(*self, Connectivity::AllToAll))?;
+        let mut net = b.build(0)?;
+        // High enough to cross on the first step whatever the leak: (V − V_rest)·α > θ − V_rest.
+        let alpha = target.alpha().max(1e-6);
+        net.set_v(src, &[rest + 2.0 * (th - rest).abs() / alpha + 1.0])?;
+        let out = net.run(steps + 2, &NetRecord::counts().with_traces(dst, [0]))?;
+        let v = &out.pops[dst.0].traces[0].1;
+        // The spike (step 0) arrives one step later, at the start of step 2.
+        Ok(v[2..]
+            .iter()
+            .enumerate()
+            .map(|(k, &x)| (k as f64 * dt, x - rest))
+            .collect())
+    }
+}
+
 /// The index of `g`'s channel for synapse `s`, added if new: one channel per target and
 /// kind, its ring long enough for the longest delay into it.
 fn channel_of(g: &mut Group, s: &Synapse, delay: usize) -> Result<usize> {
@@ -495,6 +528,20 @@ impl NetRecord {
         self.traces.extend(neurons.into_iter().map(|i| (pop, i)));
         self
     }
+}
+
+/// A population's statistics over a run, for a table or
+/// [`chart::regime_bars`](crate::chart::regime_bars).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegimeStats {
+    /// What the row is (a regime, a simulator).
+    pub label: String,
+    /// Mean firing rate, Hz.
+    pub rate_hz: f64,
+    /// Mean ISI coefficient of variation over neurons with at least three spikes.
+    pub cv_isi: Option<f64>,
+    /// Coefficient of variation of the population spike count in 1 ms bins.
+    pub synchrony: Option<f64>,
 }
 
 /// What one population did during a run.
@@ -1113,15 +1160,32 @@ impl PopResult {
             0.0
         }
     }
-    /// Population rate in bins of `bin` steps, Hz: spikes in the bin / (n · bin · dt). A last
-    /// partial bin is dropped.
-    pub fn rate_hz(&self, bin: usize) -> Vec<f64> {
-        let bin = bin.max(1);
+    /// Population rate in bins of `bin_ms` (rounded to whole steps, at least one), Hz:
+    /// spikes in the bin / (n · bin · dt). A last partial bin is dropped.
+    pub fn rate_hz(&self, bin_ms: f64) -> Vec<f64> {
+        let bin = self.bin_steps(bin_ms);
         let norm = self.n as f64 * bin as f64 * self.dt * 1e-3;
         self.active
             .chunks_exact(bin)
             .map(|c| c.iter().map(|&x| f64::from(x)).sum::<f64>() / norm)
             .collect()
+    }
+    fn bin_steps(&self, bin_ms: f64) -> usize {
+        let b = (bin_ms / self.dt).round();
+        if b.is_finite() && b >= 1.0 {
+            b.min(usize::MAX as f64) as usize
+        } else {
+            1
+        }
+    }
+    /// Mean rate, ISI CV and synchrony (1 ms bins) under `label`.
+    pub fn stats(&self, label: &str) -> RegimeStats {
+        RegimeStats {
+            label: label.to_string(),
+            rate_hz: self.mean_rate_hz(),
+            cv_isi: self.cv_isi(),
+            synchrony: self.synchrony(1.0),
+        }
     }
     /// Mean coefficient of variation of the inter-spike intervals, `std(ISI)/mean(ISI)`, over
     /// the neurons with at least three spikes (two intervals); `None` when no neuron has
@@ -1145,12 +1209,12 @@ impl PopResult {
         }
         (count > 0).then(|| sum / count as f64)
     }
-    /// Synchrony: the coefficient of variation of the population activity in bins of `bin`
-    /// steps, `std(A)/mean(A)`. Near `1/√(n·rate·bin·dt)` (the Poisson level) for
-    /// asynchronous firing; of order 1 or more when the population fires in waves. `None`
-    /// when the population never fired.
-    pub fn synchrony(&self, bin: usize) -> Option<f64> {
-        let bin = bin.max(1);
+    /// Synchrony: the coefficient of variation of the population spike count `A` in bins of
+    /// `bin_ms` (rounded to whole steps, at least one), `std(A)/mean(A)`. Near
+    /// `1/√(n·rate·bin)` (the Poisson level) for asynchronous firing; of order 1 or more when
+    /// the population fires in waves. `None` when the population never fired.
+    pub fn synchrony(&self, bin_ms: f64) -> Option<f64> {
+        let bin = self.bin_steps(bin_ms);
         let a: Vec<f64> = self
             .active
             .chunks_exact(bin)
