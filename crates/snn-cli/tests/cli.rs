@@ -516,3 +516,85 @@ fn classify_reports_snn_and_baseline() {
     assert_eq!(r["copies"], 2);
     assert!(r["snn"]["test_accuracy"].as_f64().unwrap() > 0.9, "{r}");
 }
+
+#[test]
+fn network_prints_the_brunel_statistics() {
+    let args = [
+        "network",
+        "--g",
+        "5",
+        "--nu-ratio",
+        "2",
+        "--scale",
+        "0.05",
+        "--duration-ms",
+        "300",
+        "--skip-ms",
+        "100",
+    ];
+    let v = ok_json(&args);
+    for key in ["rate_hz", "cv_isi", "synchrony"] {
+        for pop in ["e", "i"] {
+            assert!(v[key][pop].is_number(), "{key}.{pop}: {v}");
+        }
+    }
+    assert_eq!(v["neurons"], 625);
+    // C_E = 50, C_I = 12.5 rounded to 13: (50 + 13) * 625 synapses.
+    assert_eq!(v["synapses"], 63 * 625);
+    assert!(v["synaptic_events"].as_u64().unwrap() > 0);
+    assert!(v["seconds"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["threads"], 1);
+    assert_eq!(v["measured_ms"].as_f64().unwrap(), 200.0);
+    let rate = v["rate_hz"]["e"].as_f64().unwrap();
+    assert!(rate > 5.0 && rate < 200.0, "{rate}");
+    // The same seed gives the same network, threads on or off.
+    let mut threaded: Vec<&str> = args.to_vec();
+    threaded.push("--threads");
+    let w = ok_json(&threaded);
+    for key in ["rate_hz", "cv_isi", "synchrony", "synaptic_events"] {
+        assert_eq!(v[key], w[key], "{key}");
+    }
+    // Another seed, another network.
+    let mut other: Vec<&str> = args.to_vec();
+    other.extend(["--seed", "2"]);
+    assert_ne!(ok_json(&other)["synaptic_events"], v["synaptic_events"]);
+}
+
+#[test]
+fn network_errors_name_the_flag() {
+    for (args, flag) in [
+        (vec!["--g", "-1", "--nu-ratio", "2"], "--g"),
+        (vec!["--g", "5", "--nu-ratio", "0"], "--nu-ratio"),
+        (
+            vec!["--g", "5", "--nu-ratio", "2", "--scale", "1.5"],
+            "--scale",
+        ),
+        (
+            vec!["--g", "5", "--nu-ratio", "2", "--scale", "0"],
+            "--scale",
+        ),
+        (
+            vec!["--g", "5", "--nu-ratio", "2", "--dt-ms", "-0.1"],
+            "--dt-ms",
+        ),
+        (
+            vec!["--g", "5", "--nu-ratio", "2", "--duration-ms", "0"],
+            "--duration-ms",
+        ),
+        (
+            vec!["--g", "5", "--nu-ratio", "2", "--skip-ms", "5000"],
+            "--skip-ms",
+        ),
+        (vec!["--g", "nan", "--nu-ratio", "2"], "--g"),
+        (vec!["--g", "5", "--nu-ratio", "1e300"], "--nu-ratio"),
+    ] {
+        let mut full = vec!["network"];
+        full.extend(args.iter());
+        let (code, out, err) = snn(&full);
+        assert_ne!(code, 0, "{full:?}");
+        assert!(out.is_empty(), "{full:?}: {out}");
+        assert_eq!(err.trim().lines().count(), 1, "{full:?}: {err}");
+        assert!(err.contains(flag), "{full:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

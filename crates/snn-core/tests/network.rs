@@ -489,6 +489,11 @@ fn bad_networks_are_refused_naming_the_parameter() {
     assert_eq!(e.parameter(), Some("inputs"), "{e}");
     let e = b.poisson(a, 10, -1.0, delta).unwrap_err();
     assert_eq!(e.parameter(), Some("rate"), "{e}");
+    // 1,000 inputs at 1e9 Hz is a mean of 1e8 per 0.1 ms step... and 1e10 Hz is past the
+    // largest mean a u32 count holds safely.
+    assert!(b.poisson(a, 1000, 1e9, delta).is_ok());
+    let e = b.poisson(a, 1000, 1e10, delta).unwrap_err();
+    assert_eq!(e.parameter(), Some("mean inputs per step"), "{e}");
     let e = b
         .population("other dt", &brunel_neuron(0.05), 10)
         .unwrap_err();
@@ -534,7 +539,9 @@ fn bad_networks_are_refused_naming_the_parameter() {
     // The builder still works after refusals: the good calls were kept.
     b.connect(a, c, Connection::new(delta, Connectivity::Probability(0.5)))
         .unwrap();
-    assert!(b.build(0).unwrap().synapses() > 0);
+    let net = b.build(0).unwrap();
+    assert!(net.synapses() > 0);
+    assert_eq!(net.populations(), 2);
 }
 
 /// Threads on or off, and any number of threads: the same spikes, bit for bit (the Poisson

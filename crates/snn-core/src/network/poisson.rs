@@ -8,6 +8,9 @@ use crate::error::{Result, SnnError};
 /// Means above this are drawn with `rand_distr::Poisson` instead of the table.
 const TABLE_MAX_MEAN: f64 = 64.0;
 
+/// The largest mean count per step.
+const MAX_MEAN: f64 = 1e8;
+
 /// Guide-table buckets: the top `GUIDE_BITS` bits of the uniform number.
 const GUIDE_BITS: u32 = 12;
 /// Marks a bucket that holds a step of the distribution function (search needed).
@@ -28,10 +31,12 @@ pub(crate) struct PoissonCount {
 
 impl PoissonCount {
     pub(crate) fn new(mean: f64) -> Result<Self> {
-        if !(mean.is_finite() && mean >= 0.0) {
+        // Counts are u32: a mean of 1e8 keeps every draw (mean + 1e5 standard deviations)
+        // far below u32::MAX.
+        if !(mean.is_finite() && (0.0..=MAX_MEAN).contains(&mean)) {
             return Err(SnnError::OutOfRange {
                 name: "mean inputs per step",
-                range: "[0, inf)",
+                range: "[0, 1e8]",
                 value: mean,
             });
         }
