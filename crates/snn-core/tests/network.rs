@@ -556,11 +556,13 @@ fn threads_give_the_spikes_of_one_thread() {
         let i = b.population("I", &lif, 2_500).unwrap();
         for (from, w, k) in [(e, 0.4, 200), (i, -1.6, 50)] {
             for to in [e, i] {
+                // The projections from E keep a weight per synapse (another path).
                 b.connect(
                     from,
                     to,
                     Connection::new(Synapse::Delta { w }, Connectivity::FixedInDegree(k))
-                        .delay_ms(1.5),
+                        .delay_ms(1.5)
+                        .per_synapse(from == e),
                 )
                 .unwrap();
             }
@@ -575,6 +577,11 @@ fn threads_give_the_spikes_of_one_thread() {
             .unwrap();
         }
         let mut net = b.build(9).unwrap();
+        // Weights spread from 0.3 to 0.5 mV, by synapse index.
+        let w: Vec<f64> = (0..net.synapses_of(0).unwrap())
+            .map(|s| 0.3 + 0.2 * ((s * 7919) % 1000) as f64 / 1000.0)
+            .collect();
+        net.set_weights(0, &w).unwrap();
         let record = NetRecord::spikes().with_traces(e, [0, 9_999]);
         match threads {
             None => net.run(400, &record).unwrap(),
@@ -621,4 +628,73 @@ fn psp_helper_is_the_closed_form_from_arrival() {
     assert!((delta[1].1 - 2.0 * (-0.1f64 / 20.0).exp()).abs() < 1e-12);
     assert!(Synapse::Delta { w: f64::NAN }.psp(&p, 10.0).is_err());
     assert!(Synapse::Delta { w: 1.0 }.psp(&p, -1.0).is_err());
+}
+
+/// Per-synapse weights: each synapse delivers its own weight, in row order; they can be read
+/// and replaced, and bad replacements are refused whole.
+#[test]
+fn per_synapse_weights_deliver_their_own_value() {
+    let p = brunel_neuron(0.1);
+    let mut b = Network::builder();
+    let src = b.population("src", &p, 2).unwrap();
+    let dst = b.population("dst", &p, 3).unwrap();
+    b.connect(
+        src,
+        dst,
+        Connection::new(Synapse::Delta { w: 0.5 }, Connectivity::AllToAll)
+            .delay_ms(0.3)
+            .per_synapse(true),
+    )
+    .unwrap();
+    b.connect(
+        src,
+        dst,
+        Connection::new(Synapse::Delta { w: 0.5 }, Connectivity::OneToOne),
+    )
+    .unwrap_err();
+    let mut net = b.build(0).unwrap();
+    assert_eq!(net.weights(0).unwrap(), Some(&[0.5; 6][..]));
+    assert_eq!(net.synapse_bytes(), 6 * 12 + 3 * 8);
+    // Source 0 -> targets 0, 1, 2 get 1, 2, 3 mV; source 1 -> 0, 1, 2 get 10, 20, 30 mV.
+    net.set_weights(0, &[1.0, 2.0, 3.0, 10.0, 20.0, 30.0])
+        .unwrap();
+    assert_eq!(
+        net.set_weights(0, &[1.0; 5]).unwrap_err().parameter(),
+        Some("weights")
+    );
+    assert_eq!(
+        net.set_weights(0, &[f64::NAN; 6]).unwrap_err().parameter(),
+        Some("w")
+    );
+    assert_eq!(
+        net.weights(0).unwrap().unwrap()[5],
+        30.0,
+        "kept after refusals"
+    );
+    // Only source 0 spikes (step 0); it arrives at the start of step 1 + 3.
+    net.set_v(src, &[30.0, 0.0]).unwrap();
+    let out = net
+        .run(10, &NetRecord::spikes().with_traces(dst, [0, 1, 2]))
+        .unwrap();
+    let a = (-0.1f64 / 20.0).exp();
+    for (k, (_, v)) in out.population(dst).unwrap().traces().iter().enumerate() {
+        assert_eq!(v[4], 0.0);
+        assert!((v[5] - (k + 1) as f64 * a).abs() < 1e-12, "{k}: {v:?}");
+    }
+    // A shared-weight projection has no weights to read or set.
+    let mut b = Network::builder();
+    let x = b.population("x", &p, 2).unwrap();
+    b.connect(
+        x,
+        x,
+        Connection::new(Synapse::Delta { w: 0.5 }, Connectivity::AllToAll),
+    )
+    .unwrap();
+    let mut net = b.build(0).unwrap();
+    assert_eq!(net.weights(0).unwrap(), None);
+    assert!(matches!(
+        net.set_weights(0, &[1.0, 1.0]).unwrap_err(),
+        SnnError::Unsupported { .. }
+    ));
+    assert!(net.weights(1).is_err());
 }

@@ -64,6 +64,10 @@ pub struct Connection {
     /// Whether a neuron may connect to itself when source and target are the same
     /// population. Default false.
     pub autapses: bool,
+    /// Whether every synapse keeps its own weight (8 more bytes per synapse), starting at
+    /// the synapse's `w`, read and changed with [`Network::weights`] and
+    /// [`Network::set_weights`]. Default false: one weight shared by the projection.
+    pub per_synapse: bool,
 }
 
 impl Connection {
@@ -74,6 +78,7 @@ impl Connection {
             connectivity,
             delay_ms: None,
             autapses: false,
+            per_synapse: false,
         }
     }
     /// Sets the delay, ms.
@@ -84,6 +89,11 @@ impl Connection {
     /// Allows or forbids autapses.
     pub fn autapses(mut self, on: bool) -> Self {
         self.autapses = on;
+        self
+    }
+    /// Gives every synapse its own weight.
+    pub fn per_synapse(mut self, on: bool) -> Self {
+        self.per_synapse = on;
         self
     }
 }
@@ -156,6 +166,10 @@ struct Proj {
     to: usize,
     channel: usize,
     w: f64,
+    /// One weight per synapse, in the order of `csr.target`, when asked for; else every
+    /// synapse has `w`.
+    weights: Option<Vec<f64>>,
+    synapse: Synapse,
     delay: usize,
     csr: Csr,
 }
@@ -308,8 +322,9 @@ impl NetworkBuilder {
             let n_t = self.groups[p.to].n;
             let same = p.from == p.to && !p.conn.autapses;
             let syn = connect::max_synapses(p.conn.connectivity, n_s, n_t, same)?;
+            let per = if p.conn.per_synapse { 12 } else { 4 };
             bytes = bytes
-                .saturating_add(syn.saturating_mul(4))
+                .saturating_add(syn.saturating_mul(per))
                 .saturating_add(n_s as u64 * 8)
                 .saturating_add((p.delay as u64 + 1).saturating_mul(n_t as u64 * 8));
         }
@@ -375,11 +390,14 @@ impl NetworkBuilder {
                 &mut rng,
             )?;
             csr.check_targets(groups[p.to].v.len())?;
+            let w = p.conn.synapse.w();
             projs.push(Proj {
                 from: p.from,
                 to: p.to,
                 channel,
-                w: p.conn.synapse.w(),
+                w,
+                weights: p.conn.per_synapse.then(|| vec![w; csr.len()]),
+                synapse: p.conn.synapse,
                 delay: p.delay,
                 csr,
             });
@@ -602,13 +620,72 @@ impl Network {
     pub fn synapses(&self) -> usize {
         self.projs.iter().map(|p| p.csr.len()).sum()
     }
-    /// Bytes held by the synapses: 4 per synapse (its target index; the weight is shared by
-    /// the projection) plus 8 per source neuron per projection (the row starts).
+    /// Bytes held by the synapses: 4 per synapse (its target index), 8 more per synapse
+    /// with its own weight (else the weight is shared by the projection), and 8 per source
+    /// neuron per projection (the row starts).
     pub fn synapse_bytes(&self) -> usize {
         self.projs
             .iter()
-            .map(|p| p.csr.target.len() * 4 + p.csr.start.len() * 8)
+            .map(|p| {
+                p.csr.target.len() * 4
+                    + p.weights.as_ref().map_or(0, |w| w.len() * 8)
+                    + p.csr.start.len() * 8
+            })
             .sum()
+    }
+    fn proj(&self, index: usize) -> Result<&Proj> {
+        self.projs.get(index).ok_or(SnnError::IndexOutOfRange {
+            name: "projection",
+            len: self.projs.len(),
+            index,
+        })
+    }
+    /// Synapses of projection `index`.
+    ///
+    /// # Errors
+    /// An unknown projection.
+    pub fn synapses_of(&self, index: usize) -> Result<usize> {
+        Ok(self.proj(index)?.csr.len())
+    }
+    /// The weights of projection `index` with per-synapse weights, one per synapse in the
+    /// order of its rows: the synapses of source 0 (to [`targets`](Self::targets)`(index, 0)`,
+    /// ascending), then of source 1, and so on. `None` for a projection with one shared
+    /// weight.
+    ///
+    /// # Errors
+    /// An unknown projection.
+    pub fn weights(&self, index: usize) -> Result<Option<&[f64]>> {
+        Ok(self.proj(index)?.weights.as_deref())
+    }
+    /// Replaces the weights of projection `index` (same order as [`weights`](Self::weights)).
+    ///
+    /// # Errors
+    /// An unknown projection, one without per-synapse weights, a length other than its
+    /// number of synapses, or a weight its synapse kind refuses (not finite, beyond 1e12, or
+    /// a negative conductance); the weights are unchanged on error.
+    pub fn set_weights(&mut self, index: usize, w: &[f64]) -> Result<()> {
+        let p = self.proj(index)?;
+        let Some(old) = &p.weights else {
+            return Err(SnnError::Unsupported {
+                name: "weights",
+                why:
+                    "this projection shares one weight; build it with Connection::per_synapse(true)",
+            });
+        };
+        if w.len() != old.len() {
+            return Err(SnnError::LengthMismatch {
+                name: "weights",
+                expected: old.len(),
+                got: w.len(),
+            });
+        }
+        for &x in w {
+            p.synapse.with_w(x).validate()?;
+        }
+        if let Some(dst) = &mut self.projs[index].weights {
+            dst.copy_from_slice(w);
+        }
+        Ok(())
     }
     /// In-degree of every neuron of `to` from projection `index` (in the order they were
     /// added), for checking connectivity statistics.
@@ -616,11 +693,7 @@ impl Network {
     /// # Errors
     /// An unknown projection.
     pub fn in_degrees(&self, index: usize) -> Result<Vec<u32>> {
-        let p = self.projs.get(index).ok_or(SnnError::IndexOutOfRange {
-            name: "projection",
-            len: self.projs.len(),
-            index,
-        })?;
+        let p = self.proj(index)?;
         let mut deg = vec![0u32; self.groups[p.to].v.len()];
         for &t in &p.csr.target {
             deg[t as usize] += 1;
@@ -632,11 +705,7 @@ impl Network {
     /// # Errors
     /// An unknown projection or source neuron.
     pub fn targets(&self, index: usize, source: usize) -> Result<&[u32]> {
-        let p = self.projs.get(index).ok_or(SnnError::IndexOutOfRange {
-            name: "projection",
-            len: self.projs.len(),
-            index,
-        })?;
+        let p = self.proj(index)?;
         if source + 1 >= p.csr.start.len() {
             return Err(SnnError::IndexOutOfRange {
                 name: "source neuron",
@@ -889,8 +958,18 @@ fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, parallel: bool) ->
                 let row = p.csr.row(i as usize);
                 let a = row.partition_point(|&j| j < lo);
                 let b = a + row[a..].partition_point(|&j| j < hi);
-                for &j in &row[a..b] {
-                    part[(j - lo) as usize] += p.w;
+                match &p.weights {
+                    None => {
+                        for &j in &row[a..b] {
+                            part[(j - lo) as usize] += p.w;
+                        }
+                    }
+                    Some(w) => {
+                        let start = p.csr.start[i as usize];
+                        for (&j, &x) in row[a..b].iter().zip(&w[start + a..start + b]) {
+                            part[(j - lo) as usize] += x;
+                        }
+                    }
                 }
             }
         });
@@ -902,6 +981,14 @@ fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, parallel: bool) ->
         // cache): fetch the next spike's row while this one is written.
         if let Some(&next) = spiked.get(m + 1) {
             prefetch(p.csr.row(next as usize));
+        }
+        if let Some(w) = &p.weights {
+            let row = p.csr.row(i as usize);
+            let start = p.csr.start[i as usize];
+            for (&j, &x) in row.iter().zip(&w[start..start + row.len()]) {
+                slot[j as usize] += x;
+            }
+            continue;
         }
         for &j in p.csr.row(i as usize) {
             debug_assert!((j as usize) < slot.len());
