@@ -293,3 +293,38 @@ fn f32_and_f64_agree_on_spike_counts() {
         assert!(x.abs_diff(*y) <= 1, "{x} vs {y}");
     }
 }
+
+/// The closed forms the notebooks and f-I checks lean on, on hand-computed values with a
+/// reset below rest (so `V_reset − V_rest` is not zero): rheobase `(V_th − V_rest)/R` and
+/// the charge time `τ ln((R i − (V_reset − V_rest)) / (R i − (V_th − V_rest)))`.
+#[test]
+fn rheobase_and_charge_time_on_hand_computed_values() {
+    let p = LifParams::builder()
+        .tau_m(20.0)
+        .v_rest(-65.0)
+        .v_reset(-70.0)
+        .v_th(-50.0)
+        .r_m(5.0)
+        .build()
+        .unwrap();
+    // (−50 − −65) / 5 = 3 nA.
+    assert_eq!(p.rheobase(), 3.0);
+    // i = 4 nA: R i = 20 mV; T = 20 ln((20 + 5) / (20 − 15)) = 20 ln 5.
+    let t = p.charge_time_closed_form(4.0);
+    assert!((t - 20.0 * 5f64.ln()).abs() < 1e-12, "{t}");
+    assert_eq!(p.charge_time_closed_form(3.0), f64::INFINITY);
+    // And the simulated neuron agrees: from V_reset, it first crosses after T.
+    let exact = p
+        .to_builder()
+        .v0(-70.0)
+        .dt(0.001)
+        .t_ref(0.0)
+        .build()
+        .unwrap();
+    let mut pop = Population::<f64>::new(&exact, 1).unwrap();
+    let out = pop
+        .run(40_000, Drive::Constant(4.0), &Record::spikes())
+        .unwrap();
+    let first = out.spike_times_of(0)[0];
+    assert!((first - t).abs() <= 0.001 + 1e-9, "{first} vs {t}");
+}
