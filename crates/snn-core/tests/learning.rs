@@ -227,3 +227,126 @@ fn bad_inputs_are_refused_and_weights_kept() {
     assert_eq!(Encoding::Latency.name(), "latency");
     assert_eq!(Encoding::default(), Encoding::Current);
 }
+
+/// The standardisation on hand-computed values: mean and population standard deviation per
+/// feature, a constant feature divided by 1 (not 0), and no features at all refused.
+#[test]
+fn standardizer_on_hand_computed_values() {
+    use snn_core::ndarray::{array, Array2};
+    use snn_core::Standardizer;
+    let x = array![[1.0, 5.0], [3.0, 5.0], [5.0, 5.0]];
+    let s = Standardizer::fit(x.view()).unwrap();
+    assert_eq!(s.mean().to_vec(), vec![3.0, 5.0]);
+    // Population std of 1, 3, 5: sqrt(8/3); the constant column gets 1.
+    assert!((s.std()[0] - (8.0f64 / 3.0).sqrt()).abs() < 1e-15);
+    assert_eq!(s.std()[1], 1.0);
+    let z = s.transform_row(&[5.0, 5.0]).unwrap();
+    assert!((z[0] - 2.0 / (8.0f64 / 3.0).sqrt()).abs() < 1e-15);
+    assert_eq!(z[1], 0.0);
+    assert!(s.transform_row(&[1.0]).is_err());
+    for empty in [Array2::<f64>::zeros((0, 2)), Array2::<f64>::zeros((3, 0))] {
+        assert_eq!(
+            Standardizer::fit(empty.view()).unwrap_err(),
+            SnnError::Empty { name: "x" }
+        );
+    }
+}
+
+/// Every builder setting is checked when built and reported by its accessor; the weights
+/// are replaced only by a matrix of the right shape with finite values.
+#[test]
+fn classifier_builder_checks_and_reports_every_setting() {
+    use snn_core::ndarray::Array2;
+    let (train, _) = split(2, 3, 1.0, 60);
+    let clf = Classifier::builder()
+        .steps(40)
+        .encoding(Encoding::Latency)
+        .decay(0.9)
+        .threshold(7.0)
+        .p_max(1.0)
+        .copies(3)
+        .build(&train)
+        .unwrap();
+    assert_eq!(clf.steps(), 40);
+    assert_eq!(clf.encoding(), Encoding::Latency);
+    assert_eq!((clf.neuron().decay(), clf.neuron().threshold()), (0.9, 7.0));
+    assert_eq!((clf.p_max(), clf.copies(), clf.classes()), (1.0, 3, 3));
+    assert_eq!(clf.w().dim(), (3, 3));
+    assert_eq!(clf.standardizer().mean().len(), 2);
+    let d = Classifier::builder().build(&train).unwrap();
+    assert_eq!(
+        (d.steps(), d.encoding(), d.p_max(), d.copies()),
+        (100, Encoding::Current, 0.5, 4)
+    );
+    assert_eq!(
+        (d.neuron().decay(), d.neuron().threshold()),
+        (0.995, snn_core::OUTPUT_THRESHOLD)
+    );
+    for (b, name) in [
+        (Classifier::builder().p_max(0.0), "p_max"),
+        (Classifier::builder().p_max(1.0 + 1e-12), "p_max"),
+        (Classifier::builder().p_max(f64::NAN), "p_max"),
+        (Classifier::builder().steps(0), "steps"),
+        (Classifier::builder().copies(0), "copies"),
+        (Classifier::builder().decay(0.0), "decay"),
+        (Classifier::builder().threshold(-1.0), "threshold"),
+    ] {
+        assert_eq!(b.build(&train).unwrap_err().parameter(), Some(name));
+    }
+    let one_class = Blobs::new(train.x().clone(), vec![0; train.len()]).unwrap();
+    assert!(matches!(
+        Classifier::builder().build(&one_class).unwrap_err(),
+        SnnError::TooFew {
+            name: "classes",
+            min: 2,
+            got: 1
+        }
+    ));
+    // Weights: shape (features + 1, classes), finite.
+    let mut c = clf.clone();
+    let w = Array2::from_shape_fn((3, 3), |(i, j)| (i * 3 + j) as f64);
+    c.set_weights(w.clone()).unwrap();
+    assert_eq!(c.w(), &w);
+    for bad in [Array2::zeros((2, 3)), Array2::zeros((3, 2))] {
+        assert!(matches!(
+            c.set_weights(bad).unwrap_err(),
+            SnnError::LengthMismatch { .. }
+        ));
+    }
+    let mut nan = w.clone();
+    nan[[1, 1]] = f64::NAN;
+    assert_eq!(c.set_weights(nan).unwrap_err().parameter(), Some("weights"));
+    assert_eq!(c.w(), &w, "kept after refusals");
+    // Training settings.
+    let cfg = TrainConfig::builder()
+        .lr(0.25)
+        .epochs(7)
+        .l2(0.0)
+        .build()
+        .unwrap();
+    assert_eq!((cfg.lr(), cfg.epochs(), cfg.l2()), (0.25, 7, 0.0));
+    let d = TrainConfig::default();
+    assert_eq!((d.lr(), d.epochs(), d.l2()), (0.5, 500, 1e-4));
+    assert_eq!(TrainConfig::builder().build().unwrap(), d);
+    // The baseline reports what it fitted.
+    let base = Logistic::fit_with(&train, &cfg).unwrap();
+    assert_eq!(base.w().dim(), (3, 3));
+    assert_eq!(base.standardizer(), clf.standardizer());
+}
+
+/// A fit that runs away says at which epoch: the first, for a learning rate of 1e306.
+#[test]
+fn divergence_names_its_epoch() {
+    let (train, _) = split(1, 2, 1.0, 60);
+    let mut clf = Classifier::new(&train, 20, Encoding::Current).unwrap();
+    clf.randomize(&mut rng(3));
+    let cfg = TrainConfig::builder().lr(1e306).epochs(3).build().unwrap();
+    match clf.fit(&train, None, &cfg, &mut rng(0)).unwrap_err() {
+        SnnError::Diverged { epoch, lr, l2 } => assert_eq!((epoch, lr, l2), (1, 1e306, 1e-4)),
+        e => panic!("{e}"),
+    }
+    match Logistic::fit_with(&train, &cfg).unwrap_err() {
+        SnnError::Diverged { epoch, .. } => assert_eq!(epoch, 1),
+        e => panic!("{e}"),
+    }
+}

@@ -137,7 +137,14 @@ struct ChannelState {
     channel: Channel,
     c: ChannelConsts,
     slots: usize,
+    /// Arrivals per slot and target, summed weights: Poisson input and the projections with
+    /// per-synapse weights.
     ring: Vec<f64>,
+    /// One ring of arrival counts per distinct shared weight `w` (`slots × n` each): a
+    /// shared-weight synapse adds 1 to its target's count, and the step folds `count · w`
+    /// into `ring` before it reads it. Half the bytes of a sum in `f64`, so the slot a step
+    /// scatters into stays in the L1 cache.
+    classes: Vec<(f64, Vec<u32>)>,
     state: Vec<f64>,
 }
 
@@ -165,10 +172,11 @@ struct Proj {
     from: usize,
     to: usize,
     channel: usize,
-    w: f64,
     /// One weight per synapse, in the order of `csr.target`, when asked for; else every
     /// synapse has `w`.
     weights: Option<Vec<f64>>,
+    /// The count ring of `w` in the target channel, for a shared weight.
+    class: usize,
     synapse: Synapse,
     delay: usize,
     csr: Csr,
@@ -326,7 +334,7 @@ impl NetworkBuilder {
             bytes = bytes
                 .saturating_add(syn.saturating_mul(per))
                 .saturating_add(n_s as u64 * 8)
-                .saturating_add((p.delay as u64 + 1).saturating_mul(n_t as u64 * 8));
+                .saturating_add((p.delay as u64 + 1).saturating_mul(n_t as u64 * 12));
         }
         for i in &self.inputs {
             bytes = bytes.saturating_add(self.groups[i.to].n as u64 * 16);
@@ -391,11 +399,19 @@ impl NetworkBuilder {
             )?;
             csr.check_targets(groups[p.to].v.len())?;
             let w = p.conn.synapse.w();
+            let classes = &mut groups[p.to].channels[channel].classes;
+            let class = match classes.iter().position(|c| c.0 == w) {
+                Some(k) => k,
+                None => {
+                    classes.push((w, Vec::new()));
+                    classes.len() - 1
+                }
+            };
             projs.push(Proj {
                 from: p.from,
                 to: p.to,
                 channel,
-                w,
+                class,
                 weights: p.conn.per_synapse.then(|| vec![w; csr.len()]),
                 synapse: p.conn.synapse,
                 delay: p.delay,
@@ -421,6 +437,9 @@ impl NetworkBuilder {
             let n = g.v.len();
             for c in &mut g.channels {
                 c.ring = vec![0.0; c.slots * n];
+                for class in &mut c.classes {
+                    class.1 = vec![0; c.slots * n];
+                }
                 if c.channel != Channel::Delta {
                     c.state = vec![0.0; n];
                 }
@@ -498,6 +517,7 @@ fn channel_of(g: &mut Group, s: &Synapse, delay: usize) -> Result<usize> {
                 c: ChannelConsts::new(ch, &g.params)?,
                 slots: 1,
                 ring: Vec::new(),
+                classes: Vec::new(),
                 state: Vec::new(),
             });
             g.channels.len() - 1
@@ -934,12 +954,17 @@ fn prefetch(data: &[u32]) {
 }
 
 /// Propagation (part 3 of a step): the spikes of step `t` of `p`'s source (`spiked`),
-/// written `p.delay` steps ahead into the target's ring; returns the deliveries.
+/// written `p.delay` steps ahead into the target's ring (their weights, for per-synapse
+/// weights; a count per target, for a shared weight); returns the deliveries.
 #[inline(never)]
 fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, parallel: bool) -> u64 {
     let n = g.v.len();
     let c = &mut g.channels[p.channel];
     let base = ((t + 1 + p.delay as u64) % c.slots as u64) as usize * n;
+    let Some(w) = &p.weights else {
+        let counts = &mut c.classes[p.class].1[base..base + n];
+        return propagate_counts(p, spiked, counts, parallel);
+    };
     let slot = &mut c.ring[base..base + n];
     let count: u64 = spiked
         .iter()
@@ -958,21 +983,53 @@ fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, parallel: bool) ->
                 let row = p.csr.row(i as usize);
                 let a = row.partition_point(|&j| j < lo);
                 let b = a + row[a..].partition_point(|&j| j < hi);
-                match &p.weights {
-                    None => {
-                        for &j in &row[a..b] {
-                            part[(j - lo) as usize] += p.w;
-                        }
-                    }
-                    Some(w) => {
-                        let start = p.csr.start[i as usize];
-                        for (&j, &x) in row[a..b].iter().zip(&w[start + a..start + b]) {
-                            part[(j - lo) as usize] += x;
-                        }
-                    }
+                let start = p.csr.start[i as usize];
+                for (&j, &x) in row[a..b].iter().zip(&w[start + a..start + b]) {
+                    part[(j - lo) as usize] += x;
                 }
             }
         });
+        return count;
+    }
+    let _ = parallel;
+    for &i in spiked {
+        let row = p.csr.row(i as usize);
+        let start = p.csr.start[i as usize];
+        for (&j, &x) in row.iter().zip(&w[start..start + row.len()]) {
+            slot[j as usize] += x;
+        }
+    }
+    count
+}
+
+/// Propagation through a projection with one shared weight: each delivery adds 1 to its
+/// target's count (the step multiplies by the weight once per target); returns the
+/// deliveries.
+fn propagate_counts(p: &Proj, spiked: &[u32], counts: &mut [u32], parallel: bool) -> u64 {
+    let n = counts.len();
+    let count: u64 = spiked
+        .iter()
+        .map(|&i| p.csr.row(i as usize).len() as u64)
+        .sum();
+    #[cfg(feature = "parallel")]
+    if parallel && n >= 2 * UPDATE_BLOCK && count >= 4096 {
+        use rayon::prelude::*;
+        // As in `propagate`: each thread owns a range of targets.
+        let size = n.div_ceil(rayon::current_num_threads());
+        counts
+            .par_chunks_mut(size)
+            .enumerate()
+            .for_each(|(r, part)| {
+                let (lo, hi) = ((r * size) as u32, (r * size + part.len()) as u32);
+                for &i in spiked {
+                    let row = p.csr.row(i as usize);
+                    let a = row.partition_point(|&j| j < lo);
+                    let b = a + row[a..].partition_point(|&j| j < hi);
+                    for &j in &row[a..b] {
+                        part[(j - lo) as usize] += 1;
+                    }
+                }
+            });
         return count;
     }
     let _ = parallel;
@@ -982,22 +1039,15 @@ fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, parallel: bool) ->
         if let Some(&next) = spiked.get(m + 1) {
             prefetch(p.csr.row(next as usize));
         }
-        if let Some(w) = &p.weights {
-            let row = p.csr.row(i as usize);
-            let start = p.csr.start[i as usize];
-            for (&j, &x) in row.iter().zip(&w[start..start + row.len()]) {
-                slot[j as usize] += x;
-            }
-            continue;
-        }
         for &j in p.csr.row(i as usize) {
-            debug_assert!((j as usize) < slot.len());
+            debug_assert!((j as usize) < n);
             // SAFETY: every target index of `p.csr` is below the target population's size
             // `n`, checked once when the network was built (`Csr::check_targets`), and
-            // `slot` has exactly `n` entries. This is the innermost loop of a network run
-            // (one pass per synaptic event); the bounds check cost about a fifth of it.
+            // `counts` has exactly `n` entries. This is the innermost loop of a network run
+            // (one pass per synaptic event); the bounds check cost about a fifth of it. A
+            // count cannot overflow: it is at most the target's in-degree, below 2^32.
             unsafe {
-                *slot.get_unchecked_mut(j as usize) += p.w;
+                *counts.get_unchecked_mut(j as usize) += 1;
             }
         }
     }
@@ -1020,6 +1070,11 @@ fn update_group(g: &mut Group, t: u64, parallel: bool) {
     for c in &mut g.channels {
         let base = (t % c.slots as u64) as usize * n;
         let slot = &mut c.ring[base..base + n];
+        for (w, counts) in &mut c.classes {
+            for (x, k) in slot.iter_mut().zip(&mut counts[base..base + n]) {
+                *x += f64::from(std::mem::take(k)) * *w;
+            }
+        }
         match c.channel {
             Channel::Delta => {}
             Channel::Current { .. } => {

@@ -84,7 +84,7 @@ impl PoissonCount {
     }
 
     /// One count.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sample<R: RngCore>(&self, rng: &mut R) -> u32 {
         if let Some(d) = &self.large {
             return d.sample(rng) as u32;
