@@ -413,3 +413,105 @@ fn charts_are_deterministic() {
     let b = snn_core::gallery::all().unwrap();
     assert_eq!(a, b);
 }
+
+/// The network raster: one mark per spike of the shown neurons inside the window, the
+/// population rate below; and clear errors for a bad window or bin.
+#[test]
+fn network_raster_marks_each_shown_spike() {
+    use snn_core::network::Brunel;
+    let model = Brunel::paper(5.0, 2.0).scale(0.05);
+    let (mut net, e, i) = model.build(3).unwrap();
+    let res = net.run(1000, &snn_core::NetRecord::spikes()).unwrap();
+    let c = chart::network_raster(&res, 10, 20.0, 80.0, 2.0, "net").unwrap();
+    let svg = c.svg();
+    assert!(has_text(svg, "net"));
+    assert!(has_text(svg, "Time (ms)"));
+    assert!(has_text(svg, "Rate (Hz, 2 ms bins)"));
+    // Spikes of neurons 0..10 of each population with steps in [200, 800).
+    let shown = |pop| {
+        res.population(pop)
+            .unwrap()
+            .spikes()
+            .iter()
+            .filter(|&(n, s)| n < 10 && (200..800).contains(&s))
+            .count()
+    };
+    let expected = shown(e) + shown(i);
+    assert!(expected > 10, "{expected}");
+    let marks = doc(svg)
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("polyline")
+                && n.attribute("stroke-width") == Some("2")
+                && n.attribute("points")
+                    .is_some_and(|p| p.split_whitespace().count() == 2)
+        })
+        .count();
+    assert_eq!(marks, expected);
+    for (from, to, bin) in [
+        (-1.0, 50.0, 1.0),
+        (50.0, 50.0, 1.0),
+        (0.0, 101.0, 1.0),
+        (0.0, 50.0, 0.0),
+        (0.0, 50.0, 60.0),
+    ] {
+        let e = chart::network_raster(&res, 10, from, to, bin, "x").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                SnnError::OutOfRange { .. } | SnnError::NotPositive { .. }
+            ),
+            "{e}"
+        );
+    }
+    assert!(chart::network_raster(&res, 0, 0.0, 50.0, 1.0, "x").is_err());
+    // No spikes recorded: refused, not an empty raster.
+    let counts = net.run(100, &snn_core::NetRecord::counts()).unwrap();
+    assert!(chart::network_raster(&counts, 10, 0.0, 10.0, 1.0, "x").is_err());
+}
+
+#[test]
+fn regime_bars_show_each_value() {
+    use snn_core::RegimeStats;
+    let row = |label: &str, r: f64, cv: Option<f64>, s: Option<f64>| RegimeStats {
+        label: label.to_string(),
+        rate_hz: r,
+        cv_isi: cv,
+        synchrony: s,
+    };
+    let rows = vec![
+        row("SR", 311.0, Some(0.03), Some(0.76)),
+        row("AI", 47.5, None, Some(0.56)),
+    ];
+    let svg = chart::regime_bars(&rows, "regimes")
+        .unwrap()
+        .svg()
+        .to_string();
+    for t in [
+        "SR",
+        "AI",
+        "311.00",
+        "47.50",
+        "0.03",
+        "n/a",
+        "0.76",
+        "0.56",
+        "Mean rate (Hz)",
+        "CV of ISI",
+        "Synchrony",
+    ] {
+        assert!(has_text(&svg, t), "{t}");
+    }
+    assert!(chart::regime_bars(&rows[..1], "one").is_ok());
+    assert!(chart::regime_bars(&[], "none").is_err());
+    assert!(chart::regime_bars(&[row("x", f64::NAN, None, None)], "nan").is_err());
+    let lines = chart::lines(
+        &[("a".to_string(), vec![(0.0, 1.0), (1.0, 2.0)])],
+        "t",
+        "v",
+        "l",
+    )
+    .unwrap();
+    assert!(has_text(lines.svg(), "a"));
+    assert!(chart::lines(&[("a".to_string(), vec![])], "t", "v", "l").is_err());
+}
