@@ -842,10 +842,15 @@ impl Logistic {
     /// `cfg` gets (it draws nothing at random).
     ///
     /// # Errors
-    /// [`SnnError::Diverged`] when a weight stops being finite (an `lr` far too large).
+    /// [`SnnError::Diverged`] when a weight stops being finite (an `lr` far too large);
+    /// [`SnnError::TooLarge`] for so many classes (one more than the largest label) that the
+    /// weights or targets would pass [`MAX_BYTES`](crate::MAX_BYTES).
     pub fn fit_with(train: &Blobs, cfg: &TrainConfig) -> Result<Self> {
-        // Every label is below `n_classes` (a `Blobs` guarantees it).
+        // Every label is below `n_classes` (a `Blobs` guarantees it), but a label can be
+        // any number: size the weights and the one-hot targets before allocating them.
         let k = train.n_classes.max(2);
+        fits("classes", (train.x.ncols() + 1).saturating_mul(k), 8)?;
+        fits("classes", train.len().saturating_mul(k), 8)?;
         let n = train.len() as f64;
         let mut model = Self {
             standardizer: Standardizer::fit(train.x.view())?,

@@ -29,20 +29,20 @@ fn check(predicted: &[usize], truth: &[usize]) -> Result<()> {
 /// Confusion matrix: `count(t, p)` samples of true class `t` predicted as `p`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confusion {
-    /// Number of classes.
-    pub k: usize,
-    /// Row-major `k x k` counts, rows true, columns predicted.
-    pub counts: Vec<u32>,
+    k: usize,
+    counts: Vec<u32>,
 }
 
 impl Confusion {
     /// Tallies `predicted` against `truth` over `k` classes.
     ///
     /// # Errors
-    /// Empty or mismatched inputs, `k == 0`, or a label `>= k`.
+    /// Empty or mismatched inputs, `k == 0`, a `k × k` table above
+    /// [`MAX_BYTES`](crate::MAX_BYTES) (`k` over 32,768), or a label `>= k`.
     pub fn new(predicted: &[usize], truth: &[usize], k: usize) -> Result<Self> {
         check(predicted, truth)?;
         crate::error::nonzero("classes", k)?;
+        crate::error::fits("classes", k.saturating_mul(k), 4)?;
         let mut counts = vec![0; k * k];
         for (&p, &t) in predicted.iter().zip(truth) {
             for (name, v) in [("predicted class", p), ("true class", t)] {
@@ -57,6 +57,14 @@ impl Confusion {
             counts[t * k + p] += 1;
         }
         Ok(Self { k, counts })
+    }
+    /// Number of classes.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+    /// Row-major `k × k` counts, rows true, columns predicted.
+    pub fn counts(&self) -> &[u32] {
+        &self.counts
     }
     /// Samples of true class `t` predicted as `p`.
     ///

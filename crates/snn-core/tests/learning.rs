@@ -78,7 +78,7 @@ fn accuracy_improves_over_the_random_start() {
             h.loss.last()
         );
         let c = clf.confusion(&test, &mut rng(2)).unwrap();
-        assert_eq!(c.counts.iter().sum::<u32>() as usize, test.len());
+        assert_eq!(c.counts().iter().sum::<u32>() as usize, test.len());
     }
 }
 

@@ -104,3 +104,90 @@ fn a_diverging_fit_is_refused_and_the_weights_kept() {
     clf.fit(&data, None, &ok, &mut rng(0)).unwrap();
     assert!(clf.w().iter().all(|v| v.is_finite()));
 }
+
+/// A label of 200 million makes 200 million classes: the classifier and the baseline refuse
+/// the weights (4.8 GB) before allocating, naming what is too large.
+#[test]
+fn a_huge_label_is_refused_before_allocating() {
+    let data = Blobs::new(array![[0.0, 1.0], [1.0, 0.0]], vec![0, 200_000_000]).unwrap();
+    assert_eq!(data.n_classes(), 200_000_001);
+    let e = Classifier::builder().steps(1).build(&data).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SnnError::TooLarge {
+                name: "features",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = Logistic::fit_with(&data, &TrainConfig::default()).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SnnError::TooLarge {
+                name: "classes",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+/// The encoder synapses are sized as 2 · features · copies rows: 3 features, 2 classes and
+/// 5e7 copies need 6 · 5e7 · 2 · 8 = 4.8e9 bytes (refused), though 5 · 5e7 · 2 · 8 would fit.
+#[test]
+fn encoder_synapses_are_sized_by_on_and_off_channels() {
+    let x = array![[0.0, 1.0, 2.0], [1.0, 0.0, 3.0], [2.0, 2.0, 1.0]];
+    let data = Blobs::new(x, vec![0, 1, 0]).unwrap();
+    let e = Classifier::builder()
+        .encoding(Encoding::Rate)
+        .steps(1)
+        .copies(50_000_000)
+        .build(&data)
+        .unwrap_err();
+    assert!(
+        matches!(e, SnnError::TooLarge { name: "copies", .. }),
+        "{e}"
+    );
+    // Half as many copies fit.
+    assert!(Classifier::builder()
+        .encoding(Encoding::Rate)
+        .steps(1)
+        .copies(25_000_000)
+        .build(&data)
+        .is_ok());
+}
+
+/// `randomize` draws every weight from [-1, 1]: both signs, none outside.
+#[test]
+fn randomize_draws_weights_of_both_signs() {
+    let data = BlobsConfig::original().generate().unwrap();
+    let mut clf = Classifier::new(&data, 10, Encoding::Current).unwrap();
+    assert!(clf.w().iter().all(|&w| w == 0.0));
+    clf.randomize(&mut rng(5));
+    let w = clf.w();
+    assert!(w.iter().all(|&x| (-1.0..=1.0).contains(&x)));
+    assert!(
+        w.iter().any(|&x| x < -0.1) && w.iter().any(|&x| x > 0.1),
+        "{w:?}"
+    );
+}
+
+/// A confusion matrix over a million classes would be 4e12 bytes: refused, not an abort.
+#[test]
+fn a_huge_confusion_matrix_is_refused() {
+    let e = Confusion::new(&[0], &[0], 1_000_000).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SnnError::TooLarge {
+                name: "classes",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(Confusion::new(&[0], &[0], 1000).is_ok());
+}

@@ -7,13 +7,13 @@ use super::*;
 /// # Errors
 /// An empty matrix.
 pub fn confusion(c: &crate::readout::Confusion, title: &str) -> Result<Chart> {
-    let k = c.k;
-    if k == 0 || c.counts.len() != k * k {
+    let k = c.k();
+    if k == 0 || c.counts().len() != k * k {
         return Err(SnnError::Empty {
             name: "confusion matrix",
         });
     }
-    let max = c.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let max = c.counts().iter().copied().max().unwrap_or(0).max(1) as f64;
     let size = (260 + 60 * k as u32).min(WIDTH);
     Chart::draw(title, (size, size), |area| {
         let mut chart = ChartBuilder::on(area)
