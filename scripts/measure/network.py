@@ -35,9 +35,11 @@ def ours(g, nu, scale, duration, skip, threads=False, env=None):
     return json.loads(out)
 
 
-def brian(g, nu, scale, duration, skip, device):
+def brian(g, nu, scale, duration, skip, device, plain=False):
     cmd = [sys.executable, str(BRIAN), "--g", str(g), "--nu-ratio", str(nu), "--scale", str(scale),
            "--duration-ms", str(duration), "--skip-ms", str(skip), "--device", device]
+    if plain:
+        cmd.append("--plain")
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -59,6 +61,7 @@ def speed(args, report):
     devices = [] if args.no_brian else ["cpp_standalone"] + (["cython"] if args.cython else [])
     for device in devices:
         rows.append((f"Brian2 {device}", brian(5.0, 2.0, 1.0, 1000.0, 0.0, device)))
+
     print("Brunel network, AI regime (g 5, nu_ext/nu_thr 2), 12,500 neurons, 1 s at dt 0.1 ms:")
     print("| simulator | seconds | synaptic events | events / s | E rate (Hz) | CV ISI (E) |")
     print("|---|---|---|---|---|---|")
