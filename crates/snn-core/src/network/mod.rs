@@ -347,7 +347,7 @@ impl NetworkBuilder {
     /// inputs.
     ///
     /// # Errors
-    /// No population, or a network above [`MAX_BYTES`](crate::MAX_BYTES) in all, refused
+    /// No population, or a network above [`MAX_BYTES`] in all, refused
     /// before anything is allocated.
     pub fn build(self, seed: u64) -> Result<Network> {
         if self.groups.is_empty() {
@@ -782,7 +782,7 @@ impl Network {
     ///
     /// # Errors
     /// More than `u32::MAX` steps, an unknown traced neuron, or recordings above
-    /// [`MAX_BYTES`](crate::MAX_BYTES), refused before the run starts.
+    /// [`MAX_BYTES`], refused before the run starts.
     pub fn run(&mut self, steps: usize, record: &NetRecord) -> Result<NetworkResult> {
         if steps > u32::MAX as usize {
             return Err(SnnError::TooManySteps {

@@ -102,7 +102,7 @@ impl<F: Copy> Trace<F> {
 /// What a run returns. Charts read it; they never re-run a simulation.
 ///
 /// Made only by a run ([`Population::run`](crate::Population::run),
-/// [`Stepper`](crate::Stepper)), so its parts agree (one count per neuron, traces of
+/// [`StepThrough`](crate::StepThrough)), so its parts agree (one count per neuron, traces of
 /// `steps + 1` samples, spikes inside the run); read through its accessors.
 /// ```compile_fail,E0616
 /// # use snn_core::{DiscreteParams, Drive, Population, Record};
