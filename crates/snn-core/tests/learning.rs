@@ -350,3 +350,81 @@ fn divergence_names_its_epoch() {
         e => panic!("{e}"),
     }
 }
+
+/// One sample through a hand-set readout, without leak and below threshold, so each output
+/// potential is exactly the charge it received: the channels, the latency charge
+/// (`Z_SPAN · steps / (10 · copies)` per spike, one spike per copy), the push-pull synapses
+/// and the bias, all on hand-computed numbers.
+#[test]
+fn one_sample_through_a_hand_set_readout() {
+    use snn_core::ndarray::array;
+    // Each feature has mean 0 and population standard deviation 1.
+    let x = array![[-1.0, -1.0], [1.0, 1.0], [-1.0, 1.0], [1.0, -1.0]];
+    let data = Blobs::new(x, vec![0, 1, 0, 1]).unwrap();
+    let w = array![[0.0, 0.0], [1.0, -2.0], [0.5, 0.25]];
+    let build = |encoding| {
+        let mut c = Classifier::builder()
+            .steps(20)
+            .encoding(encoding)
+            .copies(2)
+            .decay(1.0)
+            .threshold(100.0)
+            .build(&data)
+            .unwrap();
+        c.set_weights(w.clone()).unwrap();
+        c
+    };
+    let sample = [1.5, -0.6];
+    // Channels: z = (1.5, -0.6); ON/OFF intensities z/3 and -z/3, clamped to [0, 1].
+    let rate = build(Encoding::Rate);
+    let ch = rate.channels(&sample).unwrap();
+    let want = [0.5, 0.0, 0.0, 0.2];
+    for (a, b) in ch.iter().zip(want) {
+        assert!((a - b).abs() < 1e-12, "{ch:?}");
+    }
+    assert_eq!(
+        build(Encoding::Current).channels(&sample).unwrap(),
+        vec![1.5, -0.6, 1.0]
+    );
+    // Current: the drive z·W + bias every step, 20 steps without leak.
+    let r = build(Encoding::Current)
+        .response(&[0.0, 1.5], &mut rng(0))
+        .unwrap();
+    assert_eq!(r.counts, vec![0, 0]);
+    assert!((r.v[0] - 20.0 * (1.5 + 0.5)).abs() < 1e-9, "{:?}", r.v);
+    assert!((r.v[1] - 20.0 * (-3.0 + 0.25)).abs() < 1e-9, "{:?}", r.v);
+    // Latency: feature 1's ON channel (intensity 0.5 >= 0.3) fires once per copy, each spike
+    // bringing 3 · 20 / (10 · 2) = 3 through W[1, j]; feature 0 is silent; the bias is a
+    // constant current. So V = 2 · 3 · W[1, j] + 20 · bias_j = (16, −7), and the input the
+    // rule sees for feature 1 is 6 / 20 = 0.3 per step.
+    let r = build(Encoding::Latency)
+        .response(&[0.0, 1.5], &mut rng(0))
+        .unwrap();
+    assert_eq!(r.counts, vec![0, 0]);
+    assert!((r.v[0] - 16.0).abs() < 1e-9, "{:?}", r.v);
+    assert!((r.v[1] + 7.0).abs() < 1e-9, "{:?}", r.v);
+    assert!(
+        (r.input[0]).abs() < 1e-12 && (r.input[1] - 0.3).abs() < 1e-12,
+        "{:?}",
+        r.input
+    );
+    assert_eq!(r.input[2], 1.0);
+    // The OFF channel pulls the other way: feature 1 at z = −1.5.
+    let r = build(Encoding::Latency)
+        .response(&[0.0, -1.5], &mut rng(0))
+        .unwrap();
+    assert!((r.v[0] - (-6.0 + 10.0)).abs() < 1e-9, "{:?}", r.v);
+    assert!((r.v[1] - (12.0 + 5.0)).abs() < 1e-9, "{:?}", r.v);
+    assert!((r.input[1] + 0.3).abs() < 1e-12, "{:?}", r.input);
+    // Rate: the mean charge per step of a channel is Z_SPAN times its intensity, so over many
+    // steps the input the rule sees for feature 1 approaches 3 · 0.5 = 1.5.
+    let long = Classifier::builder()
+        .steps(4000)
+        .encoding(Encoding::Rate)
+        .copies(4)
+        .build(&data)
+        .unwrap();
+    let r = long.response(&[0.0, 1.5], &mut rng(1)).unwrap();
+    assert!((r.input[1] - 1.5).abs() < 0.1, "{:?}", r.input);
+    assert!(r.input[0].abs() < 1e-12);
+}
