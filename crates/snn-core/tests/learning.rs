@@ -428,3 +428,28 @@ fn one_sample_through_a_hand_set_readout() {
     assert!((r.input[1] - 1.5).abs() < 0.1, "{:?}", r.input);
     assert!(r.input[0].abs() < 1e-12);
 }
+
+/// The history's training accuracy is the accuracy of the weights before each epoch's
+/// update: at zero weights every tie goes to class 0, so it is the share of class 0; once
+/// trained, it is near 1 on well-separated blobs, and it matches `accuracy` for a current.
+#[test]
+fn history_records_the_training_accuracy_of_each_epoch() {
+    let (train, _) = split(1, 2, 0.5, 200);
+    let mut clf = Classifier::new(&train, 30, Encoding::Current).unwrap();
+    let cfg = TrainConfig::builder().epochs(40).build().unwrap();
+    let h = clf.fit(&train, None, &cfg, &mut rng(0)).unwrap();
+    assert_eq!(h.train_accuracy.len(), 40);
+    let share0 = train.y().iter().filter(|&&y| y == 0).count() as f64 / train.len() as f64;
+    assert!(
+        (h.train_accuracy[0] - share0).abs() < 1e-12,
+        "{} vs {share0}",
+        h.train_accuracy[0]
+    );
+    assert!(
+        *h.train_accuracy.last().unwrap() > 0.95,
+        "{:?}",
+        h.train_accuracy
+    );
+    assert!(h.loss.first().unwrap() > h.loss.last().unwrap());
+    assert!(h.test_accuracy.is_empty());
+}
