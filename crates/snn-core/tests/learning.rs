@@ -451,5 +451,28 @@ fn history_records_the_training_accuracy_of_each_epoch() {
         h.train_accuracy
     );
     assert!(h.loss.first().unwrap() > h.loss.last().unwrap());
+    // At zero weights every rate is 0, p is uniform, and the mean cross-entropy is ln 2.
+    assert!((h.loss[0] - 2f64.ln()).abs() < 1e-12, "{}", h.loss[0]);
     assert!(h.test_accuracy.is_empty());
+}
+
+/// Rates far above 1 (a high threshold and a strong drive) do not overflow the softmax: it
+/// is shifted by its largest rate, so a fit stays finite.
+#[test]
+fn large_rates_keep_the_softmax_finite() {
+    use snn_core::ndarray::array;
+    let (train, _) = split(1, 2, 0.5, 60);
+    let mut clf = Classifier::builder()
+        .steps(10)
+        .decay(1.0)
+        .threshold(1e4)
+        .build(&train)
+        .unwrap();
+    // A bias of 1,000 per step for class 0: its rate is 1,000 charge per step.
+    clf.set_weights(array![[0.0, 0.0], [0.0, 0.0], [1000.0, 0.0]])
+        .unwrap();
+    let cfg = TrainConfig::builder().lr(1e-6).epochs(1).build().unwrap();
+    let h = clf.fit(&train, None, &cfg, &mut rng(0)).unwrap();
+    assert!(h.loss[0].is_finite() && h.loss[0] > 100.0, "{}", h.loss[0]);
+    assert!(clf.w().iter().all(|w| w.is_finite()));
 }
