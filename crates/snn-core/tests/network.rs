@@ -6,15 +6,9 @@ use snn_core::{Connection, Connectivity, LifParams, NetRecord, Network, SnnError
 /// A LIF neuron relative to rest (V_rest = 0), Brunel's constants: tau 20 ms, theta 20 mV,
 /// V_r 10 mV, t_ref 2 ms, dt 0.1 ms.
 fn brunel_neuron(dt: f64) -> LifParams {
-    LifParams::builder()
-        .tau_m(20.0)
-        .v_rest(0.0)
-        .v_reset(10.0)
-        .v0(0.0)
-        .v_th(20.0)
-        .t_ref(2.0)
-        .dt(dt)
-        .build()
+    snn_core::network::Brunel::paper(5.0, 2.0)
+        .dt_ms(dt)
+        .neuron()
         .unwrap()
 }
 

@@ -81,10 +81,7 @@ pub(super) fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, paralle
         return propagate_counts(p, spiked, counts, parallel);
     };
     let slot = &mut c.ring[base..base + n];
-    let count: u64 = spiked
-        .iter()
-        .map(|&i| p.csr.row(i as usize).len() as u64)
-        .sum();
+    let count = deliveries(p, spiked);
     #[cfg(feature = "parallel")]
     if parallel && n >= 2 * UPDATE_BLOCK && count >= 4096 {
         use rayon::prelude::*;
@@ -117,15 +114,20 @@ pub(super) fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, paralle
     count
 }
 
+/// Deliveries of `spiked` through `p`: the sum of their out-degrees.
+fn deliveries(p: &Proj, spiked: &[u32]) -> u64 {
+    spiked
+        .iter()
+        .map(|&i| p.csr.row(i as usize).len() as u64)
+        .sum()
+}
+
 /// Propagation through a projection with one shared weight: each delivery adds 1 to its
 /// target's count (the step multiplies by the weight once per target); returns the
 /// deliveries.
 fn propagate_counts(p: &Proj, spiked: &[u32], counts: &mut [u32], parallel: bool) -> u64 {
     let n = counts.len();
-    let count: u64 = spiked
-        .iter()
-        .map(|&i| p.csr.row(i as usize).len() as u64)
-        .sum();
+    let count = deliveries(p, spiked);
     #[cfg(feature = "parallel")]
     if parallel && n >= 2 * UPDATE_BLOCK && count >= 4096 {
         use rayon::prelude::*;
