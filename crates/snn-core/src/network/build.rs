@@ -22,19 +22,56 @@ impl NetworkBuilder {
                 value: n as f64,
             });
         }
-        if let Some(first) = self.groups.first() {
-            if first.params.dt() != params.dt() {
-                return Err(SnnError::Mismatch {
-                    what: "dt",
-                    expected: format!("{} ms (the first population's)", first.params.dt()),
-                    got: format!("{} ms", params.dt()),
-                });
-            }
-        }
+        self.dt(params.dt())?;
         self.groups.push(GroupSpec {
             name: name.to_string(),
             params: *params,
+            source: None,
             n,
+        });
+        Ok(PopId(self.groups.len() - 1))
+    }
+
+    /// Sets the network's time step, ms, for a network that starts with spike sources
+    /// (a population sets it too). Every population must have this `dt`.
+    ///
+    /// # Errors
+    /// A `dt` that is not positive and finite, or one other than the step already set.
+    pub fn dt(&mut self, dt_ms: f64) -> Result<&mut Self> {
+        positive("dt", " ms", dt_ms)?;
+        crate::error::bounded("dt", dt_ms)?;
+        match self.dt {
+            Some(dt) if dt != dt_ms => Err(SnnError::Mismatch {
+                what: "dt",
+                expected: format!("{dt} ms (the network's)"),
+                got: format!("{dt_ms} ms"),
+            }),
+            _ => {
+                self.dt = Some(dt_ms);
+                Ok(self)
+            }
+        }
+    }
+
+    /// Adds a population of spike sources named `name` (see [`Source`]): it can be the
+    /// source of projections, plastic ones included; what arrives at it is dropped. Its
+    /// random numbers come from their own stream of the seed.
+    ///
+    /// # Errors
+    /// No `dt` yet (add a population or call [`dt`](Self::dt) first), or a bad source.
+    pub fn source(&mut self, name: &str, source: Source) -> Result<PopId> {
+        let Some(dt) = self.dt else {
+            return Err(SnnError::Unsupported {
+                name: "dt",
+                why: "set the network's step before adding spike sources: NetworkBuilder::dt or a population",
+            });
+        };
+        source.validate(dt)?;
+        self.groups.push(GroupSpec {
+            name: name.to_string(),
+            params: LifParams::builder().dt(dt).build()?,
+            n: source.n(),
+            source: Some(source),
         });
         Ok(PopId(self.groups.len() - 1))
     }
@@ -53,12 +90,24 @@ impl NetworkBuilder {
     /// An unknown population; a bad synapse value; `p` outside [0, 1]; an in-degree above the
     /// candidate sources; one-to-one between populations of different sizes; a delay that is
     /// not finite or shorter than one step (`delay_ms < dt/2`); a conductance synapse into a
-    /// population that does not integrate exactly.
+    /// population that does not integrate exactly; a plastic synapse without per-synapse
+    /// weights, or whose `w` is outside `[0, w_max]`.
     pub fn connect(&mut self, from: PopId, to: PopId, conn: Connection) -> Result<()> {
         let n_s = self.group(from, "source population")?.n;
         let target = self.group(to, "target population")?;
         conn.synapse.validate()?;
-        ChannelConsts::new(Channel::of(&conn.synapse), &target.params)?;
+        if target.source.is_none() {
+            ChannelConsts::new(Channel::of(&conn.synapse), &target.params)?;
+        }
+        if let Some(rule) = &conn.plasticity {
+            if !conn.per_synapse {
+                return Err(SnnError::Unsupported {
+                    name: "per_synapse",
+                    why: "plastic synapses need their own weights: Connection::per_synapse(true)",
+                });
+            }
+            rule.check_w(conn.synapse.w())?;
+        }
         let dt = target.params.dt();
         let delay = match conn.delay_ms {
             None => 1,
@@ -102,6 +151,9 @@ impl NetworkBuilder {
     /// per step above 1e12, or a bad synapse value.
     pub fn poisson(&mut self, to: PopId, k: usize, rate_hz: f64, synapse: Synapse) -> Result<()> {
         let target = self.group(to, "target population")?;
+        if target.source.is_some() {
+            return Err(Source::no_membrane());
+        }
         if k == 0 {
             return Err(SnnError::Zero { name: "inputs" });
         }
@@ -131,7 +183,11 @@ impl NetworkBuilder {
             let n_t = self.groups[p.to].n;
             let same = p.from == p.to && !p.conn.autapses;
             let syn = connect::max_synapses(p.conn.connectivity, n_s, n_t, same)?;
-            let per = if p.conn.per_synapse { 12 } else { 4 };
+            let per = match (p.conn.per_synapse, p.conn.plasticity.is_some()) {
+                (false, _) => 4,
+                (true, false) => 12,
+                (true, true) => 20,
+            };
             bytes = bytes
                 .saturating_add(syn.saturating_mul(per))
                 .saturating_add(n_s as u64 * 8)
@@ -166,13 +222,20 @@ impl NetworkBuilder {
         let mut groups: Vec<Group> = self
             .groups
             .iter()
-            .map(|g| {
+            .enumerate()
+            .map(|(index, g)| {
                 let k = g.params.kernel::<f64>();
+                let source = g
+                    .source
+                    .as_ref()
+                    .map(|s| SourceState::new(s, dt, stream(seed, 0, index as u64)));
+                let cells = if source.is_some() { 0 } else { g.n };
                 Group {
                     name: g.name.clone(),
                     params: g.params,
-                    v: vec![k.v0; g.n],
-                    held: vec![0; g.n],
+                    source,
+                    v: vec![k.v0; cells],
+                    held: vec![0; cells],
                     counts: vec![0; g.n],
                     spiked: Vec::new(),
                     #[cfg(feature = "parallel")]
@@ -188,26 +251,43 @@ impl NetworkBuilder {
             .collect();
         let mut projs = Vec::with_capacity(self.projs.len());
         for (index, p) in self.projs.iter().enumerate() {
-            let channel = channel_of(&mut groups[p.to], &p.conn.synapse, p.delay)?;
+            // A source drops what arrives: no channel.
+            let channel = match groups[p.to].source {
+                Some(_) => usize::MAX,
+                None => channel_of(&mut groups[p.to], &p.conn.synapse, p.delay)?,
+            };
             let same = p.from == p.to && !p.conn.autapses;
             let mut rng = stream(seed, 1, index as u64);
             let csr = connect::draw(
                 p.conn.connectivity,
-                groups[p.from].v.len(),
-                groups[p.to].v.len(),
+                groups[p.from].n(),
+                groups[p.to].n(),
                 same,
                 &mut rng,
             )?;
-            csr.check_targets(groups[p.to].v.len())?;
+            csr.check_targets(groups[p.to].n())?;
             let w = p.conn.synapse.w();
-            let classes = &mut groups[p.to].channels[channel].classes;
-            let class = match classes.iter().position(|c| c.0 == w) {
-                Some(k) => k,
-                None => {
-                    classes.push((w, Vec::new()));
-                    classes.len() - 1
-                }
+            let class = match groups[p.to].channels.get_mut(channel) {
+                Some(c) if !p.conn.per_synapse => match c.classes.iter().position(|c| c.0 == w) {
+                    Some(k) => k,
+                    None => {
+                        c.classes.push((w, Vec::new()));
+                        c.classes.len() - 1
+                    }
+                },
+                _ => usize::MAX,
             };
+            let stdp = p.conn.plasticity.map(|rule| {
+                let s = StdpState::new(
+                    rule,
+                    dt,
+                    groups[p.from].n(),
+                    groups[p.to].n(),
+                    &csr.start,
+                    &csr.target,
+                );
+                (s, true)
+            });
             projs.push(Proj {
                 from: p.from,
                 to: p.to,
@@ -217,6 +297,7 @@ impl NetworkBuilder {
                 synapse: p.conn.synapse,
                 delay: p.delay,
                 csr,
+                stdp,
             });
         }
         let mut inputs = Vec::with_capacity(self.inputs.len());

@@ -23,12 +23,18 @@ mod build;
 mod connect;
 mod poisson;
 mod record;
+mod song;
+mod source;
+mod stdp;
 mod step;
 mod synapse;
 
 pub use brunel::Brunel;
 pub use connect::Connectivity;
 pub use record::{NetRecord, NetworkResult, PopResult, RegimeStats};
+pub use song::{Song, SongRun};
+pub use source::Source;
+pub use stdp::{Pairing, Stdp, StdpBuilder};
 pub use synapse::Synapse;
 
 use crate::error::{fits, positive, Result, SnnError, MAX_BYTES};
@@ -38,6 +44,8 @@ use crate::Rng64;
 use build::stream;
 use connect::Csr;
 use poisson::PoissonCount;
+use source::SourceState;
+use stdp::StdpState;
 use step::{deliver_input, propagate, update_group};
 use synapse::{Channel, ChannelConsts};
 
@@ -72,6 +80,9 @@ pub struct Connection {
     /// the synapse's `w`, read and changed with [`Network::weights`] and
     /// [`Network::set_weights`]. Default false: one weight shared by the projection.
     pub per_synapse: bool,
+    /// Spike-timing-dependent plasticity of every synapse (needs `per_synapse`, which
+    /// [`stdp`](Self::stdp) turns on). Default none: fixed weights.
+    pub plasticity: Option<Stdp>,
 }
 
 impl Connection {
@@ -83,6 +94,7 @@ impl Connection {
             delay_ms: None,
             autapses: false,
             per_synapse: false,
+            plasticity: None,
         }
     }
     /// Sets the delay, ms.
@@ -100,12 +112,23 @@ impl Connection {
         self.per_synapse = on;
         self
     }
+    /// Makes every synapse plastic under `rule` (and gives each its own weight). The
+    /// synapse's `w` is every synapse's starting weight, in `[0, w_max]`; set others with
+    /// [`Network::set_weights`].
+    pub fn stdp(mut self, rule: Stdp) -> Self {
+        self.plasticity = Some(rule);
+        self.per_synapse = true;
+        self
+    }
 }
 
 #[derive(Debug, Clone)]
 struct GroupSpec {
     name: String,
+    /// The neuron model; a source's is a placeholder of the network's `dt`.
     params: LifParams,
+    /// For a population of spike sources, what they are.
+    source: Option<Source>,
     n: usize,
 }
 
@@ -129,6 +152,9 @@ struct InputSpec {
 /// connectivity and allocates. Every call checks its own values at once.
 #[derive(Debug, Clone, Default)]
 pub struct NetworkBuilder {
+    /// The step shared by every population, ms: the first population's, or set by
+    /// [`dt`](Self::dt).
+    dt: Option<f64>,
     groups: Vec<GroupSpec>,
     projs: Vec<ProjSpec>,
     inputs: Vec<InputSpec>,
@@ -169,6 +195,15 @@ struct Group {
     dv: Vec<f64>,
     g: Vec<f64>,
     ge: Vec<f64>,
+    /// For spike sources: their state (`v` and `held` are then empty).
+    source: Option<SourceState>,
+}
+
+impl Group {
+    /// Neurons (or sources) in the population.
+    fn n(&self) -> usize {
+        self.counts.len()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -184,6 +219,8 @@ struct Proj {
     synapse: Synapse,
     delay: usize,
     csr: Csr,
+    /// Plasticity, if any, and whether it is on.
+    stdp: Option<(StdpState, bool)>,
 }
 
 #[derive(Debug, Clone)]
@@ -239,7 +276,7 @@ impl Network {
     }
     /// Neurons in all populations.
     pub fn neurons(&self) -> usize {
-        self.groups.iter().map(|g| g.v.len()).sum()
+        self.groups.iter().map(Group::n).sum()
     }
     /// Synapses in all projections.
     pub fn synapses(&self) -> usize {
@@ -255,6 +292,7 @@ impl Network {
                 p.csr.target.len() * 4
                     + p.weights.as_ref().map_or(0, |w| w.len() * 8)
                     + p.csr.start.len() * 8
+                    + p.stdp.as_ref().map_or(0, |s| s.0.bytes())
             })
             .sum()
     }
@@ -306,11 +344,43 @@ impl Network {
         }
         for &x in w {
             p.synapse.with_w(x).validate()?;
+            if let Some((s, _)) = &p.stdp {
+                s.rule().check_w(x)?;
+            }
         }
         if let Some(dst) = &mut self.projs[index].weights {
             dst.copy_from_slice(w);
         }
         Ok(())
+    }
+    /// The plasticity rule of projection `index`, if it has one.
+    ///
+    /// # Errors
+    /// An unknown projection.
+    pub fn stdp(&self, index: usize) -> Result<Option<&Stdp>> {
+        Ok(self.proj(index)?.stdp.as_ref().map(|s| s.0.rule()))
+    }
+    /// Turns the plasticity of projection `index` on or off (on when built). Off, the
+    /// weights stay as they are and the traces are not kept: the network steps exactly as
+    /// one built without plasticity. Turned back on, the traces start from zero.
+    ///
+    /// # Errors
+    /// An unknown projection, or one without plasticity.
+    pub fn set_plastic(&mut self, index: usize, on: bool) -> Result<()> {
+        self.proj(index)?;
+        match &mut self.projs[index].stdp {
+            Some((s, plastic)) => {
+                if on && !*plastic {
+                    s.clear();
+                }
+                *plastic = on;
+                Ok(())
+            }
+            None => Err(SnnError::Unsupported {
+                name: "plasticity",
+                why: "this projection has no plasticity; build it with Connection::stdp",
+            }),
+        }
     }
     /// In-degree of every neuron of `to` from projection `index` (in the order they were
     /// added), for checking connectivity statistics.
@@ -319,7 +389,7 @@ impl Network {
     /// An unknown projection.
     pub fn in_degrees(&self, index: usize) -> Result<Vec<u32>> {
         let p = self.proj(index)?;
-        let mut deg = vec![0u32; self.groups[p.to].v.len()];
+        let mut deg = vec![0u32; self.groups[p.to].n()];
         for &t in &p.csr.target {
             deg[t as usize] += 1;
         }
@@ -344,10 +414,26 @@ impl Network {
     ///
     /// # Errors
     /// An unknown population.
+    /// A population of spike sources has none.
     pub fn v(&self, pop: PopId) -> Result<&[f64]> {
+        let g = self.groups.get(pop.0).ok_or(SnnError::IndexOutOfRange {
+            name: "population",
+            len: self.groups.len(),
+            index: pop.0,
+        })?;
+        if g.source.is_some() {
+            return Err(Source::no_membrane());
+        }
+        Ok(&g.v)
+    }
+    /// Number of neurons (or spike sources) of population `pop`.
+    ///
+    /// # Errors
+    /// An unknown population.
+    pub fn size(&self, pop: PopId) -> Result<usize> {
         self.groups
             .get(pop.0)
-            .map(|g| g.v.as_slice())
+            .map(Group::n)
             .ok_or(SnnError::IndexOutOfRange {
                 name: "population",
                 len: self.groups.len(),
@@ -357,7 +443,8 @@ impl Network {
     /// Sets the membrane potentials of population `pop`, mV (for example a random start).
     ///
     /// # Errors
-    /// An unknown population, a length other than its size, or a non-finite value.
+    /// An unknown population, a population of spike sources, a length other than its size,
+    /// or a non-finite value.
     pub fn set_v(&mut self, pop: PopId, v: &[f64]) -> Result<()> {
         let len = self.groups.len();
         let g = self
@@ -368,6 +455,9 @@ impl Network {
                 len,
                 index: pop.0,
             })?;
+        if g.source.is_some() {
+            return Err(Source::no_membrane());
+        }
         if v.len() != g.v.len() {
             return Err(SnnError::LengthMismatch {
                 name: "v",
@@ -422,9 +512,9 @@ impl Network {
             .enumerate()
             .map(|(p, g)| PopResult {
                 name: g.name.clone(),
-                n: g.v.len(),
+                n: g.n(),
                 dt: self.dt,
-                counts: vec![0; g.v.len()],
+                counts: vec![0; g.n()],
                 active: Vec::with_capacity(steps),
                 spikes: SpikeTrains::default(),
                 traces: record
@@ -482,12 +572,20 @@ impl Network {
             deliver_input(input, &mut self.groups[input.to], t, parallel);
         }
         for g in &mut self.groups {
-            update_group(g, t, parallel);
+            match &mut g.source {
+                Some(s) => s.step(t, &mut g.spiked, &mut g.counts),
+                None => update_group(g, t, parallel),
+            }
         }
-        for (p, events) in self.projs.iter().zip(&mut self.events) {
+        for (p, events) in self.projs.iter_mut().zip(&mut self.events) {
             let spiked = std::mem::take(&mut self.groups[p.from].spiked);
             *events += propagate(p, &spiked, &mut self.groups[p.to], t, parallel);
             self.groups[p.from].spiked = spiked;
+            // Plasticity after the spikes left with the weights of the step.
+            if let (Some((s, true)), Some(w)) = (&mut p.stdp, &mut p.weights) {
+                let (pre, post) = (&self.groups[p.from].spiked, &self.groups[p.to].spiked);
+                s.apply(t, pre, post, &p.csr.start, &p.csr.target, w);
+            }
         }
         self.t += 1;
     }

@@ -73,6 +73,10 @@ fn prefetch(data: &[u32]) {
 /// weights; a count per target, for a shared weight); returns the deliveries.
 #[inline(never)]
 pub(super) fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, parallel: bool) -> u64 {
+    if g.source.is_some() {
+        // Spike sources take no input.
+        return deliveries(p, spiked);
+    }
     let n = g.v.len();
     let c = &mut g.channels[p.channel];
     let base = ((t + 1 + p.delay as u64) % c.slots as u64) as usize * n;
