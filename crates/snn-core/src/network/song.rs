@@ -24,8 +24,8 @@ const R_MOHM: f64 = 100.0;
 /// `τ_syn = 5` ms, no refractory period, `g_e` relative to the leak conductance (here
 /// `R = 100` MΩ, so `g_e = 1` is 10 nS). It is driven by `inputs` Poisson sources of `rate_hz`,
 /// each through one plastic synapse that adds its weight to `g_e`, starting uniform in
-/// `[0, g_max]`, with all-to-all STDP (`τ_pre = τ_post = 20` ms, `A+ = a_plus·g_max`,
-/// `A− = ratio·A+·τ_pre/τ_post`). Optionally the first `correlated` inputs share spikes
+/// `[0, g_max]`, with all-to-all STDP (`τ_pre = τ_post = 20` ms, `A+ = 0.01·g_max`,
+/// `A− = 1.05·A+·τ_pre/τ_post`). Optionally the first `correlated` inputs share spikes
 /// with correlation coefficient `c` (see [`Source::Correlated`]).
 ///
 /// ```
@@ -50,8 +50,9 @@ pub struct Song {
     pub g_max: f64,
     /// `A+` over `g_max`. Paper: 0.01.
     pub a_plus: f64,
-    /// `A−·τ_post / (A+·τ_pre)`, depression over potentiation. Paper: 1.05.
-    pub ratio: f64,
+    /// `A−` over `g_max`. Paper: `1.05·A+·τ_pre/τ_post` = 0.0105 (depression slightly
+    /// stronger than potentiation, which keeps the rate in check).
+    pub a_minus: f64,
     /// `τ_pre`, ms. Paper: 20.
     pub tau_pre_ms: f64,
     /// `τ_post`, ms. Paper: 20.
@@ -92,6 +93,24 @@ impl SongRun {
         let above = self.w_over_wmax.iter().filter(|&&w| w > hi).count() as f64;
         (below / n, above / n)
     }
+    /// The output rate over windows of `per` consecutive snapshot intervals (the last window
+    /// may be shorter), as `(end time s, Hz)`: `per = 1` is [`rate_hz`](Self::rate_hz) at
+    /// the snapshot times; a larger `per` smooths it.
+    pub fn rate_points(&self, per: usize) -> Vec<(f64, f64)> {
+        let per = per.max(1);
+        let times = &self.times_s;
+        (0..self.rate_hz.len())
+            .step_by(per)
+            .map(|a| {
+                let b = (a + per).min(self.rate_hz.len());
+                let span = times[b] - times[a];
+                let spikes: f64 = (a..b)
+                    .map(|k| self.rate_hz[k] * (times[k + 1] - times[k]))
+                    .sum();
+                (times[b], if span > 0.0 { spikes / span } else { 0.0 })
+            })
+            .collect()
+    }
     /// Mean final weight over `g_max` of the inputs in `range`.
     pub fn mean_w(&self, range: std::ops::Range<usize>) -> f64 {
         let part = &self.w_over_wmax
@@ -111,7 +130,7 @@ impl Song {
             dt_ms: 0.1,
             g_max: 0.01,
             a_plus: 0.01,
-            ratio: 1.05,
+            a_minus: 0.0105,
             tau_pre_ms: 20.0,
             tau_post_ms: 20.0,
             correlated: 0,
@@ -138,6 +157,18 @@ impl Song {
     pub fn correlated(mut self, n: usize, c: f64) -> Self {
         self.correlated = n;
         self.c = c;
+        self
+    }
+    /// Sets the trace time constants, ms.
+    pub fn taus_ms(mut self, tau_pre: f64, tau_post: f64) -> Self {
+        self.tau_pre_ms = tau_pre;
+        self.tau_post_ms = tau_post;
+        self
+    }
+    /// Sets `A+` and `A−`, relative to `g_max`.
+    pub fn amplitudes(mut self, a_plus: f64, a_minus: f64) -> Self {
+        self.a_plus = a_plus;
+        self.a_minus = a_minus;
         self
     }
     /// Sets the pairing scheme.
@@ -170,17 +201,18 @@ impl Song {
     }
 
     /// The STDP rule, in the synapse's unit (nS).
+    ///
+    /// # Errors
+    /// A bad value of the rule, or a `g_max` that is not positive.
     pub fn rule(&self) -> Result<Stdp> {
-        let unit = 1e3 / R_MOHM;
-        let a_plus = self.a_plus * self.g_max;
-        positive("tau_pre", " ms", self.tau_pre_ms)?;
-        positive("tau_post", " ms", self.tau_post_ms)?;
+        positive("g_max", "", self.g_max)?;
+        let unit = self.g_max * 1e3 / R_MOHM;
         Stdp::builder()
             .tau_pre_ms(self.tau_pre_ms)
             .tau_post_ms(self.tau_post_ms)
-            .a_plus(a_plus * unit)
-            .a_minus(self.ratio * a_plus * self.tau_pre_ms / self.tau_post_ms * unit)
-            .w_max(self.g_max * unit)
+            .a_plus(self.a_plus * unit)
+            .a_minus(self.a_minus * unit)
+            .w_max(unit)
             .pairing(self.pairing)
             .build()
     }
@@ -203,7 +235,6 @@ impl Song {
                 value: self.correlated as f64,
             });
         }
-        positive("g_max", "", self.g_max)?;
         let rule = self.rule()?;
         let mut b = Network::builder();
         let out = b.population("neuron", &self.neuron()?, 1)?;
