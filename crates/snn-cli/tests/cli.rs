@@ -598,3 +598,112 @@ fn network_errors_name_the_flag() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn stdp_window_prints_the_closed_form_pairs() {
+    let v = ok_json(&[
+        "stdp",
+        "window",
+        "--tau-pre-ms",
+        "20",
+        "--tau-post-ms",
+        "10",
+        "--a-plus",
+        "0.01",
+        "--a-minus",
+        "0.0105",
+    ]);
+    let pairs = v.as_array().unwrap();
+    assert_eq!(pairs.len(), 201);
+    for p in pairs {
+        let (dt, dw) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+        let want = if dt >= 0.0 {
+            0.01 * (-dt / 20.0).exp()
+        } else {
+            -0.0105 * (dt / 10.0).exp()
+        };
+        assert!((dw - want).abs() < 1e-15, "{dt}: {dw} vs {want}");
+    }
+    assert_eq!(pairs[0][0], -100.0);
+    assert_eq!(pairs[200][0], 100.0);
+}
+
+#[test]
+fn stdp_song_prints_weights_rate_and_seconds() {
+    let v = ok_json(&[
+        "stdp",
+        "song",
+        "--duration-s",
+        "20",
+        "--inputs",
+        "300",
+        "--seed",
+        "3",
+    ]);
+    let w = v["w_over_wmax"].as_array().unwrap();
+    assert_eq!(w.len(), 300);
+    assert!(w.iter().all(|x| (0.0..=1.0).contains(&x.as_f64().unwrap())));
+    assert!(v["output_rate_hz"].as_f64().unwrap() >= 0.0);
+    assert!(v["seconds"].as_f64().unwrap() > 0.0);
+    // Same seed, same weights; another seed, others.
+    let again = ok_json(&[
+        "stdp",
+        "song",
+        "--duration-s",
+        "20",
+        "--inputs",
+        "300",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(again["w_over_wmax"], v["w_over_wmax"]);
+    let other = ok_json(&[
+        "stdp",
+        "song",
+        "--duration-s",
+        "20",
+        "--inputs",
+        "300",
+        "--seed",
+        "4",
+    ]);
+    assert_ne!(other["w_over_wmax"], v["w_over_wmax"]);
+    // A correlated group wins.
+    let c = ok_json(&[
+        "stdp",
+        "song",
+        "--duration-s",
+        "50",
+        "--correlated",
+        "200",
+        "--c",
+        "0.1",
+    ]);
+    assert!(c["mean_w_correlated"].as_f64().unwrap() > 0.8);
+    assert!(c["mean_w_uncorrelated"].as_f64().unwrap() < 0.5);
+}
+
+#[test]
+fn stdp_errors_name_the_flag() {
+    for (args, flag) in [
+        (vec!["window", "--tau-pre-ms", "0"], "--tau-pre-ms"),
+        (vec!["window", "--tau-post-ms", "nan"], "--tau-post-ms"),
+        (vec!["window", "--a-plus", "-1"], "--a-plus"),
+        (vec!["window", "--a-minus", "inf"], "--a-minus"),
+        (vec!["song", "--duration-s", "0"], "--duration-s"),
+        (vec!["song", "--inputs", "0"], "--inputs"),
+        (vec!["song", "--rate-hz", "20000"], "--rate-hz"),
+        (vec!["song", "--rate-hz", "-1"], "--rate-hz"),
+        (vec!["song", "--correlated", "2000"], "--correlated"),
+        (vec!["song", "--correlated", "10", "--c", "2"], "--c"),
+    ] {
+        let mut full = vec!["stdp"];
+        full.extend(args.iter());
+        let (code, out, err) = snn(&full);
+        assert_ne!(code, 0, "{full:?}");
+        assert!(out.is_empty(), "{full:?}: {out}");
+        assert_eq!(err.trim().lines().count(), 1, "{full:?}: {err}");
+        assert!(err.contains(flag), "{full:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

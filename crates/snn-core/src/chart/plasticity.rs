@@ -80,15 +80,16 @@ pub fn stdp_window(simulated: &[(f64, f64)], rule: &Stdp, title: &str) -> Result
                 GREY.stroke_width(1),
             ))
             .map_err(s)?;
-        chart
-            .draw_series(LineSeries::new(curve, PALETTE[3].stroke_width(2)))
-            .map_err(s)?;
+        // Hollow dots under the line, so both show where they agree.
         chart
             .draw_series(
                 simulated
                     .iter()
-                    .map(|&p| Circle::new(p, 3, PALETTE[4].filled())),
+                    .map(|&p| Circle::new(p, 4, PALETTE[4].stroke_width(2))),
             )
+            .map_err(s)?;
+        chart
+            .draw_series(LineSeries::new(curve, PALETTE[3].stroke_width(2)))
             .map_err(s)?;
         Ok(())
     })

@@ -217,14 +217,15 @@ impl Song {
             .build()
     }
 
-    /// The network: population 0 the neuron, then the correlated inputs (if any) and the
-    /// independent ones, each group with one plastic projection (in that order); weights
-    /// uniform in `[0, g_max]` drawn from `seed`.
+    /// Checks every value without building anything.
     ///
     /// # Errors
-    /// A bad value: no inputs, more correlated inputs than inputs, `c` outside [0, 1], a rate
-    /// with `rate·dt > 1`, a non-positive `g_max`, time constant or step.
-    pub fn build(&self, seed: u64) -> Result<(Network, PopId)> {
+    /// As [`run`](Self::run): no inputs, more correlated inputs than inputs, `c` outside
+    /// [0, 1], a rate with `rate·dt > 1`, a bad rule or step, a duration that is not positive.
+    pub fn validate(&self) -> Result<()> {
+        let dt = self.neuron()?.dt();
+        self.rule()?;
+        positive("duration", " s", self.duration_s)?;
         if self.inputs == 0 {
             return Err(SnnError::Zero { name: "inputs" });
         }
@@ -235,6 +236,20 @@ impl Song {
                 value: self.correlated as f64,
             });
         }
+        Source::correlated(self.inputs, self.rate_hz, self.c).validate(dt)?;
+        self.neuron()?.steps_for(self.duration_s * 1e3)?;
+        Ok(())
+    }
+
+    /// The network: population 0 the neuron, then the correlated inputs (if any) and the
+    /// independent ones, each group with one plastic projection (in that order); weights
+    /// uniform in `[0, g_max]` drawn from `seed`.
+    ///
+    /// # Errors
+    /// A bad value: no inputs, more correlated inputs than inputs, `c` outside [0, 1], a rate
+    /// with `rate·dt > 1`, a non-positive `g_max`, time constant or step.
+    pub fn build(&self, seed: u64) -> Result<(Network, PopId)> {
+        self.validate()?;
         let rule = self.rule()?;
         let mut b = Network::builder();
         let out = b.population("neuron", &self.neuron()?, 1)?;
@@ -281,7 +296,7 @@ impl Song {
     /// A bad value (see [`build`](Self::build)), a duration that is not positive, or
     /// snapshots that would hold more than [`MAX_BYTES`](crate::MAX_BYTES).
     pub fn run(&self, seed: u64, every_s: f64) -> Result<SongRun> {
-        positive("duration", " s", self.duration_s)?;
+        self.validate()?;
         positive("every", " s", every_s)?;
         let (mut net, out) = self.build(seed)?;
         let w_max = self.rule()?.w_max();

@@ -93,10 +93,10 @@ impl Source {
                 non_negative("rate", " Hz", *rate_hz)?;
                 let p = rate_hz * dt * 1e-3;
                 if p > 1.0 {
-                    return Err(SnnError::ProbabilityAboveOne {
-                        rate: *rate_hz,
-                        dt,
-                        p,
+                    return Err(SnnError::OutOfRange {
+                        name: "rate",
+                        range: "[0, 1000/dt_ms] Hz (at most one spike per step)",
+                        value: *rate_hz,
                     });
                 }
                 if let Source::Correlated { c, .. } = self {
