@@ -1,5 +1,6 @@
-//! Networks: populations of LIF neurons connected by projections with synapses and delays,
-//! driven by Poisson input groups, stepped together.
+//! Networks: populations of LIF neurons and of spike sources ([`Source`]) connected by
+//! projections with synapses, delays and, optionally, spike-timing-dependent plasticity
+//! ([`Stdp`]), driven by Poisson input groups, stepped together.
 //!
 //! Each step `t` (length `dt`, from `t·dt` to `(t+1)·dt`) does, in order:
 //! 1. **Arrivals.** Poisson inputs add their counts for this step, and the spikes whose delay
@@ -12,7 +13,11 @@
 //! 3. **Propagation.** Every spike of this step (time `(t+1)·dt`) is written into its targets'
 //!    ring buffers `d = round(D/dt)` steps ahead, so it arrives at time `(t+1)·dt + D`, the
 //!    start of step `t + 1 + d`: one ring of `d_max + 1` slots per target and synapse kind, not
-//!    a queue per spike.
+//!    a queue per spike. (Spike sources draw or read their spikes of the step in part 2; what
+//!    arrives at a source is dropped.)
+//! 4. **Plasticity.** For each plastic projection, after its spikes left with the weights of
+//!    the step: the step's presynaptic spikes, then its postsynaptic ones, update the traces
+//!    and weights (see [`Stdp`]).
 //!
 //! Connectivity is drawn when the network is built, from the seed given to
 //! [`NetworkBuilder::build`]; the Poisson inputs draw from streams of the same seed, one per
