@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::json;
 use snn_core::network::{Brunel, Pairing, Song, Stdp};
 use snn_core::{
-    bench, BlobsConfig, Centers, Classifier, DiscreteParams, Drive, Encoding, Integration,
+    bench, Blobs, BlobsConfig, Centers, Classifier, DiscreteParams, Drive, Encoding, Integration,
     LifParams, Logistic, NetRecord, Population, RateEncoder, RateModel, Record, SnnError,
     TrainConfig,
 };
@@ -44,6 +44,12 @@ enum EncodingArg {
     Current,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DatasetArg {
+    Blobs,
+    Iris,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Precision {
     F32,
@@ -66,6 +72,10 @@ enum Command {
     /// Spike-timing-dependent plasticity: the STDP window, or Song, Miller & Abbott (2000).
     #[command(subcommand)]
     Stdp(StdpCommand),
+    /// NIR graph files (as `snn classify --nir` writes them, or from snnTorch, Norse, ...):
+    /// what is in one, or the classes the classifier it holds gives to a data set.
+    #[command(subcommand)]
+    Nir(NirCommand),
     /// 2-D Gaussian blobs as CSV (x1,x2,label), centres drawn in [-10, 10]^2.
     Blobs(BlobsArgs),
     /// Trains the spiking classifier and a logistic-regression baseline on the same blobs.
@@ -181,6 +191,10 @@ struct BlobsArgs {
 /// The flags of `snn classify`.
 #[derive(Args)]
 struct ClassifyArgs {
+    /// The data: generated 2-D blobs, or Fisher's Iris flowers (150 samples, 4 features in
+    /// cm, 3 species; --centers, --cluster-std and --n-samples are for blobs only).
+    #[arg(long, value_enum, default_value = "blobs")]
+    dataset: DatasetArg,
     /// Number of centres (classes), drawn in [-10, 10]^2.
     #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
     centers: usize,
@@ -213,6 +227,14 @@ struct ClassifyArgs {
     /// Simulation steps per sample.
     #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
     steps: usize,
+    /// Writes the trained spiking classifier to this file as a NIR graph (HDF5), for
+    /// snnTorch, Norse, Rockpool, Sinabs, Lava-dl, Nengo or neuromorphic chips
+    /// (current encoding only: the graph takes the raw features).
+    #[arg(long)]
+    nir: Option<std::path::PathBuf>,
+    /// Writes CSV `x1,...,label,predicted,split` for every sample (train and test) to this file.
+    #[arg(long)]
+    predictions: Option<std::path::PathBuf>,
 }
 
 /// The flags of `snn network`.
@@ -243,6 +265,45 @@ struct NetworkArgs {
     /// Step on every core (rayon; honours RAYON_NUM_THREADS). Same spikes as one thread.
     #[arg(long)]
     threads: bool,
+}
+
+/// `snn nir ...`.
+#[derive(Subcommand)]
+enum NirCommand {
+    /// Prints JSON: the nodes (name, NIR type, shape), the edges and the metadata keys.
+    Inspect(NirFileArgs),
+    /// Reads the classifier in a NIR file (an Input, Affine, LIF or IF, Output chain) and
+    /// prints JSON {"predicted": [...]} for every sample of a data set, in its order.
+    Predict(NirPredictArgs),
+}
+
+/// The flags of `snn nir inspect`.
+#[derive(Args)]
+struct NirFileArgs {
+    /// The NIR file (HDF5).
+    file: std::path::PathBuf,
+}
+
+/// The flags of `snn nir predict`.
+#[derive(Args)]
+struct NirPredictArgs {
+    /// The NIR file (HDF5).
+    file: std::path::PathBuf,
+    /// The data (as `snn classify`).
+    #[arg(long, value_enum, default_value = "blobs")]
+    dataset: DatasetArg,
+    /// Blobs: number of centres.
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
+    centers: usize,
+    /// Blobs: standard deviation of each blob.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    cluster_std: f64,
+    /// Blobs: number of samples.
+    #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
+    n_samples: usize,
+    /// Blobs: seed of the data.
+    #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
+    seed: u64,
 }
 
 /// `snn stdp ...`.
@@ -464,6 +525,8 @@ fn run(cli: Cli) -> Result<String, String> {
         Command::Encode(args) => encode(args),
         Command::Network(args) => network(args),
         Command::Stdp(StdpCommand::Window(args)) => stdp_window(args),
+        Command::Nir(NirCommand::Inspect(args)) => nir_inspect(args),
+        Command::Nir(NirCommand::Predict(args)) => nir_predict(args),
         Command::Stdp(StdpCommand::Song(args)) => song(args),
         Command::Blobs(args) => blobs(args),
         Command::Classify(args) => classify(args),
@@ -606,6 +669,9 @@ fn blobs(args: BlobsArgs) -> Result<String, String> {
 /// `snn classify`.
 fn classify(args: ClassifyArgs) -> Result<String, String> {
     let ClassifyArgs {
+        dataset,
+        nir,
+        predictions,
         centers,
         cluster_std,
         n_samples,
@@ -624,16 +690,23 @@ fn classify(args: ClassifyArgs) -> Result<String, String> {
         EncodingArg::Latency => Encoding::Latency,
         EncodingArg::Current => Encoding::Current,
     };
-    let data = BlobsConfig {
-        n_samples,
-        centers: Centers::Random(centers),
-        cluster_std,
-        seed,
-    }
-    .generate()
-    .map_err(e)?;
+    let data = match dataset {
+        DatasetArg::Blobs => BlobsConfig {
+            n_samples,
+            centers: Centers::Random(centers),
+            cluster_std,
+            seed,
+        }
+        .generate()
+        .map_err(e)?,
+        DatasetArg::Iris => Blobs::iris().map_err(e)?,
+    };
     let mut rng = snn_core::rng(seed);
-    let (train, test) = data.split(0.25, &mut rng).map_err(e)?;
+    let (train_rows, test_rows) = data.split_indices(0.25, &mut rng).map_err(e)?;
+    let (train, test) = (
+        data.select(&train_rows).map_err(e)?,
+        data.select(&test_rows).map_err(e)?,
+    );
     let mut clf = Classifier::builder()
         .steps(steps)
         .encoding(encoding)
@@ -656,7 +729,40 @@ fn classify(args: ClassifyArgs) -> Result<String, String> {
     let snn_test = clf.accuracy(&test, &mut eval).map_err(e)?;
     // The baseline gets the same training budget: epochs, learning rate and L2.
     let base = Logistic::fit_with(&train, &cfg).map_err(e)?;
+    let mut files = serde_json::Map::new();
+    if let Some(path) = &predictions {
+        let mut eval = snn_core::rng(seed ^ 0xe7a1);
+        let predicted = clf.predict(&data, &mut eval).map_err(e)?;
+        let held: std::collections::HashSet<usize> = test_rows.iter().copied().collect();
+        let names: Vec<String> = (1..=data.x().ncols()).map(|k| format!("x{k}")).collect();
+        let mut csv = format!("{},label,predicted,split\n", names.join(","));
+        for (i, (row, (&y, &p))) in data
+            .x()
+            .rows()
+            .into_iter()
+            .zip(data.y().iter().zip(&predicted))
+            .enumerate()
+        {
+            for v in row {
+                csv.push_str(&format!("{v},"));
+            }
+            let split = if held.contains(&i) { "test" } else { "train" };
+            csv.push_str(&format!("{y},{p},{split}\n"));
+        }
+        std::fs::write(path, csv)
+            .map_err(|err| format!("--predictions: cannot write {}: {err}", path.display()))?;
+        files.insert("predictions".into(), json!(path.display().to_string()));
+    }
+    if let Some(path) = &nir {
+        snn_nir::write_classifier(&clf, path).map_err(|err| format!("--nir: {err}"))?;
+        files.insert("nir".into(), json!(path.display().to_string()));
+    }
     Ok(json!({
+        "dataset": match dataset { DatasetArg::Blobs => "blobs", DatasetArg::Iris => "iris" },
+        "features": data.feature_names(),
+        "classes": data.class_names(),
+        "files": files,
+        "held_out_rows": test_rows,
         "snn": { "train_accuracy": snn_train, "test_accuracy": snn_test },
         "baseline": {
             "model": "logistic regression, full-batch gradient descent with the same epochs, lr and L2",
@@ -738,6 +844,47 @@ const STDP_FLAGS: Flags = &[
     ("correlated", "--correlated"),
     ("c", "--c"),
 ];
+
+/// `snn nir inspect`.
+fn nir_inspect(args: NirFileArgs) -> Result<String, String> {
+    let g = snn_nir::read(&args.file).map_err(|e| e.to_string())?;
+    let nodes: Vec<serde_json::Value> = g
+        .nodes
+        .iter()
+        .map(|(name, n)| json!({"name": name, "type": n.type_name(), "shape": n.describe()}))
+        .collect();
+    let chain: Option<Vec<&str>> = g
+        .chain()
+        .ok()
+        .map(|c| c.iter().map(|(name, _)| *name).collect());
+    Ok(json!({
+        "nodes": nodes,
+        "edges": g.edges,
+        "chain": chain,
+        "metadata": g.metadata.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(),
+    })
+    .to_string())
+}
+
+/// `snn nir predict`.
+fn nir_predict(args: NirPredictArgs) -> Result<String, String> {
+    let e = |e: SnnError| describe(&e, CLASSIFY_FLAGS);
+    let g = snn_nir::read(&args.file).map_err(|e| e.to_string())?;
+    let clf = snn_nir::to_classifier(&g).map_err(|e| e.to_string())?;
+    let data = match args.dataset {
+        DatasetArg::Blobs => BlobsConfig {
+            n_samples: args.n_samples,
+            centers: Centers::Random(args.centers),
+            cluster_std: args.cluster_std,
+            seed: args.seed,
+        }
+        .generate()
+        .map_err(e)?,
+        DatasetArg::Iris => Blobs::iris().map_err(e)?,
+    };
+    let predicted = clf.predict(&data, &mut snn_core::rng(0)).map_err(e)?;
+    Ok(json!({ "predicted": predicted, "steps": clf.steps() }).to_string())
+}
 
 /// `snn stdp window`: each pair simulated by its own network of two spike generators.
 fn stdp_window(args: WindowArgs) -> Result<String, String> {

@@ -59,6 +59,15 @@ pub struct Blobs {
     pub(crate) x: Array2<f64>,
     pub(crate) y: Vec<usize>,
     pub(crate) n_classes: usize,
+    /// The data set's own names of the features and classes, when it has them.
+    pub(crate) names: Option<Names>,
+}
+
+/// Names of a data set's features (with their unit) and classes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Names {
+    pub(crate) features: Vec<String>,
+    pub(crate) classes: Vec<String>,
 }
 
 impl BlobsConfig {
@@ -129,6 +138,7 @@ impl BlobsConfig {
             x: x.select(Axis(0), &order),
             y: order.iter().map(|&i| y[i]).collect(),
             n_classes: k,
+            names: None,
         })
     }
 }
@@ -151,7 +161,88 @@ impl Blobs {
         }
         all_finite("x", x.iter().copied())?;
         let n_classes = y.iter().max().map_or(0, |m| m + 1);
-        Ok(Self { x, y, n_classes })
+        Ok(Self {
+            x,
+            y,
+            n_classes,
+            names: None,
+        })
+    }
+
+    /// Fisher's Iris flowers (through `linfa_datasets::iris`): 150 samples of 4 features in
+    /// cm (sepal length, sepal width, petal length, petal width), 3 species of 50 each
+    /// (setosa, versicolor, virginica), in the data set's order.
+    ///
+    /// # Errors
+    /// None in practice (the data is compiled in); a malformed copy would be
+    /// [`SnnError::Empty`].
+    pub fn iris() -> Result<Self> {
+        let d = linfa_datasets::iris();
+        let x = d.records.clone();
+        let y = d.targets.to_vec();
+        let mut data = Self::new(x, y)?;
+        if data.x.ncols() != 4 || data.n_classes != 3 {
+            return Err(SnnError::Empty { name: "iris" });
+        }
+        data.names = Some(Names {
+            features: ["sepal length", "sepal width", "petal length", "petal width"]
+                .iter()
+                .map(|f| format!("{f} (cm)"))
+                .collect(),
+            classes: ["setosa", "versicolor", "virginica"]
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+        });
+        Ok(data)
+    }
+    /// The name of every feature: the data set's own (with its unit, such as
+    /// `"petal length (cm)"`), or `"feature 1"`, `"feature 2"`, ... when it has none.
+    pub fn feature_names(&self) -> Vec<String> {
+        match &self.names {
+            Some(n) => n.features.clone(),
+            None => (1..=self.x.ncols())
+                .map(|k| format!("feature {k}"))
+                .collect(),
+        }
+    }
+    /// The name of every class: the data set's own (such as `"setosa"`), or `"class 0"`,
+    /// `"class 1"`, ... when it has none.
+    pub fn class_names(&self) -> Vec<String> {
+        match &self.names {
+            Some(n) => n.classes.clone(),
+            None => (0..self.n_classes).map(|k| format!("class {k}")).collect(),
+        }
+    }
+    /// Whether the data set names its own features (Iris does; generated blobs do not).
+    pub fn has_names(&self) -> bool {
+        self.names.is_some()
+    }
+    /// The same samples with only the features `cols`, in that order (for a 2-D chart of
+    /// two of them), with their names.
+    ///
+    /// # Errors
+    /// No columns, or a column past the last feature.
+    pub fn columns(&self, cols: &[usize]) -> Result<Blobs> {
+        if cols.is_empty() {
+            return Err(SnnError::Empty { name: "columns" });
+        }
+        if let Some(&bad) = cols.iter().find(|&&c| c >= self.x.ncols()) {
+            return Err(SnnError::IndexOutOfRange {
+                name: "feature column",
+                len: self.x.ncols(),
+                index: bad,
+            });
+        }
+        Ok(Blobs {
+            x: self.x.select(Axis(1), cols),
+            y: self.y.clone(),
+            n_classes: self.n_classes,
+            names: self.names.as_ref().map(|n| Names {
+                features: cols.iter().map(|&c| n.features[c].clone()).collect(),
+                classes: n.classes.clone(),
+            }),
+        })
     }
     /// Features, one row per sample (finite).
     pub fn x(&self) -> &Array2<f64> {
@@ -196,6 +287,7 @@ impl Blobs {
             x: self.x.select(Axis(0), idx),
             y: idx.iter().map(|&i| self.y[i]).collect(),
             n_classes: self.n_classes,
+            names: self.names.clone(),
         })
     }
     /// A random split: `test_fraction` of the samples (rounded, at least one) held out.
@@ -203,6 +295,19 @@ impl Blobs {
     /// # Errors
     /// `test_fraction` outside (0, 1), or fewer than two samples.
     pub fn split(&self, test_fraction: f64, rng: &mut impl Rng) -> Result<(Blobs, Blobs)> {
+        let (train, test) = self.split_indices(test_fraction, rng)?;
+        Ok((self.select(&train)?, self.select(&test)?))
+    }
+    /// The rows [`split`](Self::split) would put in each part, `(train, test)`, drawing the
+    /// same numbers from `rng`.
+    ///
+    /// # Errors
+    /// As [`split`](Self::split).
+    pub fn split_indices(
+        &self,
+        test_fraction: f64,
+        rng: &mut impl Rng,
+    ) -> Result<(Vec<usize>, Vec<usize>)> {
         finite("test_fraction", test_fraction)?;
         if !(test_fraction > 0.0 && test_fraction < 1.0) {
             return Err(SnnError::OutOfRange {
@@ -223,7 +328,7 @@ impl Blobs {
         let mut order: Vec<usize> = (0..n).collect();
         order.shuffle(rng);
         let (test, train) = order.split_at(n_test);
-        Ok((self.select(train)?, self.select(test)?))
+        Ok((train.to_vec(), test.to_vec()))
     }
 }
 

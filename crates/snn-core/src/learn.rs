@@ -94,6 +94,32 @@ impl Standardizer {
     pub fn std(&self) -> &Array1<f64> {
         &self.std
     }
+    /// A standardisation with the given per-feature `mean` and `std` (for example read back
+    /// from a file).
+    ///
+    /// # Errors
+    /// Empty or mismatched lengths, a value that is not finite, or a `std` that is not
+    /// positive.
+    pub fn new(mean: Vec<f64>, std: Vec<f64>) -> Result<Self> {
+        if mean.is_empty() {
+            return Err(SnnError::Empty { name: "mean" });
+        }
+        if std.len() != mean.len() {
+            return Err(SnnError::LengthMismatch {
+                name: "std",
+                expected: mean.len(),
+                got: std.len(),
+            });
+        }
+        all_finite("mean", mean.iter().copied())?;
+        for &s in &std {
+            positive("std", "", s)?;
+        }
+        Ok(Self {
+            mean: Array1::from(mean),
+            std: Array1::from(std),
+        })
+    }
     /// Fits on `x` (rows are samples).
     ///
     /// # Errors
@@ -432,6 +458,57 @@ impl Classifier {
     /// decay 0.995 and threshold [`OUTPUT_THRESHOLD`], `p_max` 0.5, 4 encoder copies.
     pub fn builder() -> ClassifierBuilder {
         ClassifierBuilder::default()
+    }
+
+    /// A classifier put together from its parts (for example read back from a NIR file):
+    /// weights `w` (one row per feature, then the bias row; one column per class), the
+    /// standardisation, the output neuron, steps per sample, and [`Encoding::Current`] (the
+    /// spike encodings need the encoder's settings; build those with
+    /// [`builder`](Self::builder)).
+    ///
+    /// # Errors
+    /// Fewer than two classes, weights whose rows are not the features plus one, a weight
+    /// that is not finite or beyond 1e12, zero steps.
+    pub fn from_parts(
+        w: Array2<f64>,
+        standardizer: Standardizer,
+        neuron: DiscreteParams,
+        steps: usize,
+    ) -> Result<Self> {
+        nonzero("steps", steps)?;
+        if w.ncols() < 2 {
+            return Err(SnnError::TooFew {
+                name: "classes",
+                min: 2,
+                got: w.ncols(),
+            });
+        }
+        if w.nrows() != standardizer.mean.len() + 1 {
+            return Err(SnnError::LengthMismatch {
+                name: "weight rows (features + 1)",
+                expected: standardizer.mean.len() + 1,
+                got: w.nrows(),
+            });
+        }
+        all_finite("weights", w.iter().copied())?;
+        if let Some(&big) = w.iter().find(|v| v.abs() > MAX_MAGNITUDE) {
+            return Err(SnnError::OutOfRange {
+                name: "weights",
+                range: "[-1e12, 1e12]",
+                value: big,
+            });
+        }
+        fits("steps", steps.saturating_mul(w.ncols()), 8)?;
+        let defaults = ClassifierBuilder::default();
+        Ok(Classifier {
+            w,
+            standardizer,
+            neuron,
+            steps,
+            encoding: Encoding::Current,
+            p_max: defaults.p_max,
+            copies: defaults.copies,
+        })
     }
 
     /// Short for `Classifier::builder().steps(steps).encoding(encoding).build(train)`.

@@ -197,6 +197,14 @@ impl DiscreteParams {
     pub fn threshold(&self) -> f64 {
         self.threshold
     }
+    /// The reset rule.
+    pub fn reset(&self) -> Reset {
+        self.reset
+    }
+    /// The threshold comparison.
+    pub fn crossing(&self) -> Crossing {
+        self.crossing
+    }
 }
 
 impl DiscreteBuilder {
