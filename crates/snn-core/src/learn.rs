@@ -619,7 +619,7 @@ impl Classifier {
         Array2::from_shape_fn((rows, self.classes()), |(k, j)| {
             let c = k / m;
             let w = self.w[[c / 2, j]];
-            if c % 2 == 0 {
+            if c.is_multiple_of(2) {
                 w
             } else {
                 -w

@@ -148,7 +148,7 @@ fn an_output_over_the_limit_is_refused_before_the_rest_is_drawn() {
         let rows: Vec<(String, Vec<u8>)> = (0..200)
             .map(|r| {
                 let train = (0..400)
-                    .map(|k| u8::from((k + r + shift) % 3 == 0))
+                    .map(|k| u8::from((k + r + shift).is_multiple_of(3)))
                     .collect();
                 (format!("row {r}"), train)
             })

@@ -129,7 +129,7 @@ mod tests {
             for threads in [1, 2, 3, 7, 16, 64, 1000] {
                 let size = block_size(n, threads);
                 assert!(
-                    size % 64 == 0 && (64..=BLOCK).contains(&size),
+                    size.is_multiple_of(64) && (64..=BLOCK).contains(&size),
                     "{n} {threads}"
                 );
                 let blocks = n.div_ceil(size);
