@@ -84,7 +84,8 @@ fn encoding_view_str(
     let row_tick = |y: f64, rows: usize| -> String {
         let i = y.round();
         let c = (rows as f64 - 1.0 - i) as usize;
-        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < rows && c.is_multiple_of(stride(rows)) {
+        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < rows && c.is_multiple_of(stride(rows))
+        {
             row_label(c, rows)
         } else {
             String::new()
