@@ -707,3 +707,115 @@ fn stdp_errors_name_the_flag() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+fn temp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("snn-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn classify_iris_writes_nir_and_predictions_that_agree() {
+    let (nir, csv) = (temp("iris.nir"), temp("iris.csv"));
+    let v = ok_json(&[
+        "classify",
+        "--dataset",
+        "iris",
+        "--seed",
+        "3",
+        "--nir",
+        nir.to_str().unwrap(),
+        "--predictions",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(v["dataset"], "iris");
+    assert_eq!(v["features"][2], "petal length (cm)");
+    assert_eq!(v["classes"][0], "setosa");
+    assert_eq!(v["files"]["nir"], nir.to_str().unwrap());
+    assert_eq!(v["files"]["predictions"], csv.to_str().unwrap());
+    let held: Vec<u64> = v["held_out_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect();
+    assert_eq!(held.len(), v["test_samples"].as_u64().unwrap() as usize);
+    assert!(v["snn"]["test_accuracy"].as_f64().unwrap() > 0.85);
+    // The CSV: a header, then every sample, with the held-out rows marked.
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("x1,x2,x3,x4,label,predicted,split"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 150);
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r[6] == "test", held.contains(&(i as u64)), "row {i}");
+    }
+    let correct = rows
+        .iter()
+        .filter(|r| r[6] == "test" && r[4] == r[5])
+        .count() as f64;
+    let acc = v["snn"]["test_accuracy"].as_f64().unwrap();
+    assert!((correct / held.len() as f64 - acc).abs() < 1e-12);
+    // The NIR file, read back: the same decision on every sample.
+    let back = ok_json(&["nir", "predict", nir.to_str().unwrap(), "--dataset", "iris"]);
+    let predicted: Vec<String> = back["predicted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    let csv_pred: Vec<String> = rows.iter().map(|r| r[5].to_string()).collect();
+    assert_eq!(predicted, csv_pred);
+    let inspect = ok_json(&["nir", "inspect", nir.to_str().unwrap()]);
+    assert_eq!(
+        inspect["chain"],
+        serde_json::json!(["input", "affine", "lif", "output"])
+    );
+}
+
+#[test]
+fn nir_errors_are_one_clear_line() {
+    let bad_dir = temp("no-such-dir").join("x.nir");
+    let junk = temp("junk.nir");
+    std::fs::write(&junk, "not a NIR file").unwrap();
+    for (args, needle) in [
+        (
+            vec![
+                "classify",
+                "--dataset",
+                "iris",
+                "--nir",
+                bad_dir.to_str().unwrap(),
+            ],
+            "--nir",
+        ),
+        (
+            vec![
+                "classify",
+                "--encoding",
+                "rate",
+                "--epochs",
+                "5",
+                "--nir",
+                junk.to_str().unwrap(),
+            ],
+            "rate encoding",
+        ),
+        (
+            vec!["classify", "--predictions", bad_dir.to_str().unwrap()],
+            "--predictions",
+        ),
+        (vec!["nir", "inspect", junk.to_str().unwrap()], "not HDF5"),
+        (
+            vec!["nir", "predict", "/nonexistent/file.nir"],
+            "/nonexistent/file.nir",
+        ),
+    ] {
+        let (code, out, err) = snn(&args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

@@ -127,7 +127,7 @@ pub fn from_classifier(clf: &Classifier, dt: f64) -> Result<NirGraph> {
 /// [`from_classifier`]).
 ///
 /// # Errors
-/// As [`from_classifier`] and [`write`](crate::write).
+/// As [`from_classifier`] and [`write()`](fn@crate::write).
 pub fn write_classifier(clf: &Classifier, path: impl AsRef<Path>) -> Result<()> {
     crate::write(&from_classifier(clf, DEFAULT_DT)?, path)
 }

@@ -1,10 +1,4 @@
-//! Reading and writing NIR graph files (HDF5), in the layout of the reference `nir.write`:
-//! a `version` string at the root and a group `node` holding the graph (`type` =
-//! `"NIRGraph"`, a group `nodes` with one group per node, `edges` as an `[n, 2]` array of
-//! strings, and a `metadata` group). Each node's group holds its `type` string and its
-//! parameters as arrays. Strings are variable-length UTF-8, as h5py writes them; arrays are
-//! stored uncompressed (the reference compresses them with gzip; readers accept both, and
-//! this reader reads both). The output has no timestamps: the same graph gives the same bytes.
+//! Reading and writing NIR graph files (see the crate docs' "File layout").
 
 use std::path::Path;
 
@@ -18,7 +12,7 @@ fn h5(e: impl std::fmt::Display) -> NirError {
     NirError::Format(e.to_string())
 }
 
-/// Writes `graph` to `path` (see the [module docs](self) for the layout).
+/// Writes `graph` to `path` (see the [crate docs](crate) for the layout).
 ///
 /// # Errors
 /// A graph with no nodes, a node name that is empty or holds `/`, or a file that cannot be
@@ -32,10 +26,10 @@ pub fn write(graph: &NirGraph, path: impl AsRef<Path>) -> Result<()> {
     })
 }
 
-/// The bytes of the file [`write`] writes.
+/// The bytes of the file [`write()`](fn@crate::write) writes.
 ///
 /// # Errors
-/// As [`write`].
+/// As [`write()`](fn@crate::write).
 pub fn to_bytes(graph: &NirGraph) -> Result<Vec<u8>> {
     if graph.nodes.is_empty() {
         return Err(NirError::Format("a graph needs at least one node".into()));
@@ -146,7 +140,7 @@ fn write_node(g: &mut GroupBuilder, n: &Node) {
     }
 }
 
-/// Reads a NIR graph from `path`: files of [`write`] and of the reference `nir.write`
+/// Reads a NIR graph from `path`: files of [`write()`](fn@crate::write) and of the reference `nir.write`
 /// (compressed or not, `f32` or `f64`), with the node types of [`Node`].
 ///
 /// # Errors

@@ -17,6 +17,16 @@
 //! - `Output`, shape `[classes]`: their spikes. The class is the neuron with the most spikes
 //!   over the window (ties: the higher membrane potential).
 //!
+//! # File layout
+//!
+//! Files are HDF5 in the layout of the reference `nir.write`:
+//! a `version` string at the root and a group `node` holding the graph (`type` =
+//! `"NIRGraph"`, a group `nodes` with one group per node, `edges` as an `[n, 2]` array of
+//! strings, and a `metadata` group). Each node's group holds its `type` string and its
+//! parameters as arrays. Strings are variable-length UTF-8, as h5py writes them; arrays are
+//! stored uncompressed (the reference compresses them with gzip; readers accept both, and
+//! this reader reads both). The output has no timestamps: the same graph gives the same bytes.
+//!
 //! # Units and discretisation
 //!
 //! NIR's LIF is continuous, in seconds: `tau dv/dt = (v_leak − v) + r·I`, a spike when
@@ -57,7 +67,7 @@ mod io;
 
 pub use classifier::{from_classifier, to_classifier, write_classifier};
 pub use graph::{Meta, NirGraph, Node};
-pub use io::{read, write};
+pub use io::{from_bytes, read, to_bytes, write};
 
 /// The time step stored when none is chosen, seconds: snnTorch's NIR import step.
 pub const DEFAULT_DT: f64 = 1e-4;
