@@ -6,7 +6,8 @@ also when two notebooks are opened at once (two kernels take two slots).
 Run by `scripts/lab --setup` (and so by the first `scripts/lab`) with the project's venv.
 Idempotent: a slot whose stamp matches the current snn-core sources, lock file, cargo
 settings, evcxr and rustc versions is left alone; a slot held by a running kernel is skipped.
-The first slot is built by a real kernel running the `:dep` cell of notebook 01; the others
+The first slot is built by a real kernel running the `:dep` cell of notebook 01, then the other
+notebooks' further `:dep` lines (snn-nir, for notebook 08) in a second cell; the others
 are copies of it (a cargo target folder can be copied: its fingerprints name the sources,
 not the folder), then checked by a kernel run of their own.
 
@@ -38,9 +39,22 @@ def dep_cell():
     sys.exit(f"warm-slots: no `:dep snn-core` cell in {NB}")
 
 
+def extra_deps():
+    """The `:dep` lines of every notebook other than snn-core's, once each, as one cell."""
+    lines = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith(":dep ") and not line.startswith(":dep snn-core") and line not in lines:
+                    lines.append(line)
+    return "\n".join(lines)
+
+
 def stamp(dep):
     h = hashlib.sha256()
-    files = sorted((ROOT / "crates" / "snn-core").rglob("*"))
+    files = sorted((ROOT / "crates" / "snn-core").rglob("*")) + sorted((ROOT / "crates" / "snn-nir").rglob("*"))
     files = [f for f in files if f.is_file() and "/target/" not in str(f)]
     for f in files + [ROOT / "Cargo.lock", ROOT / "scripts" / "lib" / "evcxr-cargo.toml",
                       ROOT / "scripts" / "lib" / "env.sh"]:
@@ -69,11 +83,11 @@ def run_dep(slot, dep):
                 errors.append(msg["content"].get("text") or msg["content"].get("evalue", ""))
 
         t = time.perf_counter()
-        reply = kc.execute_interactive(dep, timeout=1800, output_hook=hook)
-        took = time.perf_counter() - t
-        if reply["content"]["status"] != "ok" or "".join(errors).strip():
-            sys.exit(f"warm-slots: the :dep cell failed in {slot}: {''.join(errors)[:2000]}")
-        return took
+        for cell in [c for c in (dep, extra_deps()) if c.strip()]:
+            reply = kc.execute_interactive(cell, timeout=1800, output_hook=hook)
+            if reply["content"]["status"] != "ok" or "".join(errors).strip():
+                sys.exit(f"warm-slots: the :dep cell failed in {slot}: {''.join(errors)[:2000]}")
+        return time.perf_counter() - t
     finally:
         km.shutdown_kernel(now=True)
 
@@ -86,7 +100,7 @@ def main():
     if not 0 <= a.slots <= 32:
         sys.exit(f"warm-slots: --slots must be 0 to 32, got {a.slots}")
     dep = dep_cell()
-    want = stamp(dep)
+    want = stamp(dep + extra_deps())
     EVCXR.mkdir(exist_ok=True)
     first = EVCXR / "slot-0"
     for i in range(a.slots):

@@ -150,10 +150,18 @@ pub(super) fn class_keys(sets: &[&Blobs], held_out: bool) -> Vec<(String, Key)> 
             if !b.y.contains(&class) {
                 continue;
             }
+            let name = if b.has_names() {
+                b.class_names()
+                    .get(class)
+                    .cloned()
+                    .unwrap_or_else(|| format!("Class {class}"))
+            } else {
+                format!("Class {class}")
+            };
             let label = match (held_out, set_i) {
-                (false, _) => format!("Class {class}"),
-                (true, 0) => format!("Class {class} (train)"),
-                (true, _) => format!("Class {class} (held out)"),
+                (false, _) => name,
+                (true, 0) => format!("{name} (train)"),
+                (true, _) => format!("{name} (held out)"),
             };
             keys.push((label, Key::Class(class, set_i == 1)));
         }

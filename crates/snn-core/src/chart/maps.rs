@@ -93,6 +93,7 @@ fn map_on_grid(
     let (nx, ny) = (grid.xs.len(), grid.ys.len());
     let (cw, ch) = ((r - l) / nx as f64, (t - b) / ny as f64);
     let keys = class_keys(&[data], false);
+    let (x_desc, y_desc) = feature_axes(data);
     Chart::draw(title, (WIDTH, 580), |area| {
         let area = legend_band(area, &keys)?;
         let (main, bar_area) = match bar {
@@ -109,8 +110,8 @@ fn map_on_grid(
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_desc("Feature 1 (a.u.)")
-            .y_desc("Feature 2 (a.u.)")
+            .x_desc(x_desc.as_str())
+            .y_desc(y_desc.as_str())
             .x_label_formatter(&|x| tick(*x))
             .y_label_formatter(&|y| tick(*y))
             .axis_desc_style((FONT, 16))

@@ -40,7 +40,7 @@ pub use membrane::membrane;
 pub use network::{network_raster, regime_bars};
 pub use plasticity::{stdp_window, weight_histogram, weight_traces};
 pub use player::{Animation, Sweep, MAX_FRAMES, MAX_PLAYER_BYTES};
-pub use scatter::blob_scatter;
+pub use scatter::{blob_scatter, data_scatter};
 pub use trains::{raster, spike_train, spike_trains};
 
 /// Default chart width in pixels: fits JupyterLab's output area at its default width.
@@ -289,6 +289,18 @@ fn class_points<'a, 'b: 'a>(
     }
     .map_err(s)?;
     Ok(())
+}
+
+/// The axis titles of a 2-D chart of `data`'s first two features: the data set's own
+/// names (Iris: "petal length (cm)"), or "Feature 1 (a.u.)" and "Feature 2 (a.u.)".
+fn feature_axes(data: &Blobs) -> (String, String) {
+    if data.has_names() {
+        let names = data.feature_names();
+        let at = |k: usize| names.get(k).cloned().unwrap_or_default();
+        (at(0), at(1))
+    } else {
+        ("Feature 1 (a.u.)".into(), "Feature 2 (a.u.)".into())
+    }
 }
 
 /// A tick label on an axis of whole numbers (steps, counts): the integer, or nothing between

@@ -10,6 +10,17 @@ use super::*;
 /// # Errors
 /// Empty data, fewer than two feature columns, or non-finite coordinates.
 pub fn blob_scatter(data: &Blobs, held_out: Option<&Blobs>) -> Result<Chart> {
+    data_scatter(data, held_out, "Synthetic 2D Blob Data")
+}
+
+/// Scatter plot of the first two features of a labelled data set, coloured and shaped by
+/// class, under `title`: the axes carry the data set's own feature names and the legend its
+/// class names (for Iris, pick the two features first with [`Blobs::columns`]). `held_out`,
+/// when given, is drawn hollow.
+///
+/// # Errors
+/// As [`blob_scatter`].
+pub fn data_scatter(data: &Blobs, held_out: Option<&Blobs>, title: &str) -> Result<Chart> {
     let sets: Vec<&Blobs> = std::iter::once(data).chain(held_out).collect();
     for b in &sets {
         if b.is_empty() {
@@ -28,7 +39,8 @@ pub fn blob_scatter(data: &Blobs, held_out: Option<&Blobs>) -> Result<Chart> {
     let (y0, y1) = padded_of(&sets, 1);
     let k = sets.iter().map(|b| b.n_classes).max().unwrap_or(1);
     let keys = class_keys(&sets, held_out.is_some());
-    Chart::draw("Synthetic 2D Blob Data", (WIDTH, 540), |area| {
+    let (x_desc, y_desc) = feature_axes(data);
+    Chart::draw(title, (WIDTH, 540), |area| {
         let area = legend_band(area, &keys)?;
         let mut chart = ChartBuilder::on(&area)
             .margin(12)
@@ -39,8 +51,8 @@ pub fn blob_scatter(data: &Blobs, held_out: Option<&Blobs>) -> Result<Chart> {
             .map_err(s)?;
         chart
             .configure_mesh()
-            .x_desc("Feature 1 (a.u.)")
-            .y_desc("Feature 2 (a.u.)")
+            .x_desc(x_desc.as_str())
+            .y_desc(y_desc.as_str())
             .x_label_formatter(&|x| tick(*x))
             .y_label_formatter(&|y| tick(*y))
             .axis_desc_style((FONT, 16))
