@@ -14,7 +14,11 @@ every sample. Then:
    must agree with the classifier's on at least 99 % of all samples. The same simulation with
    exact integration (v relaxes to v_leak + r I by e^(-dt/tau) per step) is reported beside it:
    the discretisation caveat of the README, measured.
-3. A file written by the reference `nir.write` (gzip-compressed float32 arrays, no metadata,
+3. A feed-forward network (crates/snn-nir/examples/network_chain.rs: Poisson sources, LIF with
+   delta synapses, CubaLIF with current synapses), written by `snn_nir::from_network`, loads with
+   `nir.read` (type checks on) as Input, Linear, LIF, Linear, CubaLIF, Output; the example itself
+   checks that the network read back fires the same spikes.
+4. A file written by the reference `nir.write` (gzip-compressed float32 arrays, no metadata,
    as another tool would write it) from the same parameters is read back by `snn nir predict`,
    which must decide every sample as the numpy simulation of that file does.
 
@@ -151,6 +155,14 @@ def main():
                                                      text=True).stdout)["predicted"])
             foreign_total += len(got)
             foreign_agree += int((got == want).sum())
+        net_file = Path(tmp) / "chain.nir"
+        subprocess.run(["cargo", "run", "--release", "--locked", "-q", "-p", "snn-nir", "--example",
+                        "network_chain", "--", str(net_file)], check=True, cwd=ROOT, capture_output=True)
+        ng = nir.read(net_file, type_check=True)
+        kinds = [type(ng.nodes[k]).__name__ for k in ("input", "linear1", "pop1", "linear2", "pop2", "output")]
+        if kinds != ["Input", "Linear", "LIF", "Linear", "CubaLIF", "Output"]:
+            problems.append(f"network file: nodes {kinds}")
+        print(f"a feed-forward network ({' -> '.join(kinds)}) loaded by nir.read with type checks on")
     share = agree / total
     print(f"nir.read (nir {nir.version}, type checks on) loaded all {len(cases)} files")
     print(f"numpy from NIR's equations, forward Euler at the file's dt: same decision as the classifier "

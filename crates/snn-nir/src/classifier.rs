@@ -249,7 +249,7 @@ pub fn to_classifier(g: &NirGraph) -> Result<Classifier> {
         ),
         other => {
             return Err(NirError::Unsupported(format!(
-                "a {} as the neuron layer; a classifier has LIF or IF neurons",
+                "a {} as the neuron layer; a classifier has LIF or IF neurons (read networks with to_network)",
                 other.type_name()
             )))
         }

@@ -44,6 +44,24 @@ pub enum Node {
         /// Reset potential.
         v_reset: Vec<f64>,
     },
+    /// Current-based LIF: `tau_syn dI/dt = −I + w_in·S`, `tau_mem dv/dt = (v_leak − v) + r·I`;
+    /// `v > v_threshold` spikes and sets `v = v_reset`. Time in seconds.
+    CubaLif {
+        /// Synaptic time constant, s.
+        tau_syn: Vec<f64>,
+        /// Membrane time constant, s.
+        tau_mem: Vec<f64>,
+        /// Resistance.
+        r: Vec<f64>,
+        /// Leak potential.
+        v_leak: Vec<f64>,
+        /// Threshold.
+        v_threshold: Vec<f64>,
+        /// Reset potential.
+        v_reset: Vec<f64>,
+        /// Input weight of the synaptic current.
+        w_in: Vec<f64>,
+    },
     /// Integrate-and-fire: `dv/dt = r·I`; `v > v_threshold` spikes and sets `v = v_reset`.
     If {
         /// Resistance, per second.
@@ -64,6 +82,7 @@ impl Node {
             Node::Affine { .. } => "Affine",
             Node::Linear { .. } => "Linear",
             Node::Lif { .. } => "LIF",
+            Node::CubaLif { .. } => "CubaLIF",
             Node::If { .. } => "IF",
         }
     }
@@ -77,6 +96,7 @@ impl Node {
                 format!("{} {}→{}", self.type_name(), weight.ncols(), weight.nrows())
             }
             Node::Lif { tau, .. } => format!("LIF ×{}", tau.len()),
+            Node::CubaLif { tau_mem, .. } => format!("CubaLIF ×{}", tau_mem.len()),
             Node::If { r, .. } => format!("IF ×{}", r.len()),
         }
     }

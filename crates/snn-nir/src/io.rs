@@ -128,6 +128,23 @@ fn write_node(g: &mut GroupBuilder, n: &Node) {
             vector(g, "v_threshold", v_threshold);
             vector(g, "v_reset", v_reset);
         }
+        Node::CubaLif {
+            tau_syn,
+            tau_mem,
+            r,
+            v_leak,
+            v_threshold,
+            v_reset,
+            w_in,
+        } => {
+            vector(g, "tau_syn", tau_syn);
+            vector(g, "tau_mem", tau_mem);
+            vector(g, "r", r);
+            vector(g, "v_leak", v_leak);
+            vector(g, "v_threshold", v_threshold);
+            vector(g, "v_reset", v_reset);
+            vector(g, "w_in", w_in);
+        }
         Node::If {
             r,
             v_threshold,
@@ -330,6 +347,44 @@ fn read_node(g: &hdf5_pure::Group, name: &str) -> Result<Node> {
                 v_reset,
             }
         }
+        "CubaLIF" => {
+            let tau_syn = vec_of(g, name, "tau_syn")?;
+            let tau_mem = vec_of(g, name, "tau_mem")?;
+            let r = vec_of(g, name, "r")?;
+            let v_leak = vec_of(g, name, "v_leak")?;
+            let v_threshold = vec_of(g, name, "v_threshold")?;
+            let v_reset = if has("v_reset") {
+                vec_of(g, name, "v_reset")?
+            } else {
+                vec![0.0; v_threshold.len()]
+            };
+            let w_in = if has("w_in") {
+                vec_of(g, name, "w_in")?
+            } else {
+                vec![1.0; v_threshold.len()]
+            };
+            same_len(
+                name,
+                &[
+                    ("tau_syn", &tau_syn),
+                    ("tau_mem", &tau_mem),
+                    ("r", &r),
+                    ("v_leak", &v_leak),
+                    ("v_threshold", &v_threshold),
+                    ("v_reset", &v_reset),
+                    ("w_in", &w_in),
+                ],
+            )?;
+            Node::CubaLif {
+                tau_syn,
+                tau_mem,
+                r,
+                v_leak,
+                v_threshold,
+                v_reset,
+                w_in,
+            }
+        }
         "IF" => {
             let r = vec_of(g, name, "r")?;
             let v_threshold = vec_of(g, name, "v_threshold")?;
@@ -350,7 +405,7 @@ fn read_node(g: &hdf5_pure::Group, name: &str) -> Result<Node> {
         }
         other => {
             return Err(NirError::Unsupported(format!(
-                "node {name:?} is a {other}; this reader knows Input, Output, Affine, Linear, LIF and IF"
+                "node {name:?} is a {other}; this reader knows Input, Output, Affine, Linear, LIF, CubaLIF and IF"
             )))
         }
     })

@@ -1,6 +1,8 @@
 //! NIR, the Neuromorphic Intermediate Representation, for snn-core: a trained
-//! [`Classifier`](snn_core::Classifier) written as a NIR graph file (HDF5, the layout of the
-//! reference `nir.write`), and NIR files read back into an equivalent classifier.
+//! [`Classifier`](snn_core::Classifier), or a feed-forward chain of populations of a
+//! [`Network`](snn_core::Network) ([`from_network`]; [`network`] gives the units),
+//! written as a NIR graph file (HDF5, the layout of the reference `nir.write`), and NIR files
+//! read back into an equivalent classifier or network.
 //!
 //! NIR is how spiking networks move between simulators and chips: snnTorch, Norse, Rockpool,
 //! Sinabs, Spyx, Lava-dl and Nengo read and write it, and so do the tool chains of Loihi,
@@ -64,10 +66,12 @@ mod classifier;
 mod display;
 mod graph;
 mod io;
+pub mod network;
 
 pub use classifier::{from_classifier, to_classifier, write_classifier};
 pub use graph::{Meta, NirGraph, Node};
 pub use io::{from_bytes, read, to_bytes, write};
+pub use network::{from_network, to_network};
 
 /// The time step stored when none is chosen, seconds: snnTorch's NIR import step.
 pub const DEFAULT_DT: f64 = 1e-4;

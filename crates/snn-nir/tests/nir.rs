@@ -322,3 +322,165 @@ fn a_graph_survives_write_and_read_unchanged() {
     let w: Array2<f64> = Array2::zeros((1, 1));
     assert_eq!(Node::Linear { weight: w }.describe(), "Linear 1→1");
 }
+
+mod network {
+    use snn_core::network::{Connection, Connectivity, NetRecord, Network, Source, Synapse};
+    use snn_core::{rng, LifParams, LifReset};
+    use snn_nir::{from_network, read, to_network, write, Node};
+
+    fn lif(t_ref: f64) -> LifParams {
+        LifParams::builder()
+            .tau_m(15.0)
+            .v_rest(-60.0)
+            .v_reset(-65.0)
+            .v_th(-50.0)
+            .v0(-60.0)
+            .r_m(40.0)
+            .t_ref(t_ref)
+            .build()
+            .unwrap()
+    }
+
+    /// sources → a (delta, sparse, per-synapse, 1.5 ms delay) → b (current, shared weight).
+    fn chain(input: Source) -> Network {
+        use rand::Rng;
+        let mut b = Network::builder();
+        b.dt(0.1).unwrap();
+        let s = b.source("in", input).unwrap();
+        let a = b.population("a", &lif(2.0), 25).unwrap();
+        let sub = lif(0.0)
+            .to_builder()
+            .reset(LifReset::Subtract)
+            .build()
+            .unwrap();
+        let c = b.population("b", &sub, 6).unwrap();
+        b.connect(
+            s,
+            a,
+            Connection::new(Synapse::Delta { w: 0.0 }, Connectivity::Probability(0.6))
+                .per_synapse(true)
+                .delay_ms(1.5),
+        )
+        .unwrap();
+        b.connect(
+            a,
+            c,
+            Connection::new(
+                Synapse::CurrentExp {
+                    w: 0.9,
+                    tau_syn: 4.0,
+                },
+                Connectivity::AllToAll,
+            ),
+        )
+        .unwrap();
+        let mut net = b.build(5).unwrap();
+        let mut g = rng(8);
+        let w: Vec<f64> = (0..net.synapses_of(0).unwrap())
+            .map(|_| g.gen_range(-2.0..6.0))
+            .collect();
+        net.set_weights(0, &w).unwrap();
+        net
+    }
+
+    #[test]
+    fn a_chain_reads_back_into_a_network_with_the_same_spikes() {
+        let times: Vec<(usize, f64)> = (0..400).map(|k| (k % 30, 1.0 + k as f64 * 0.7)).collect();
+        for input in [Source::poisson(30, 60.0), Source::times(30, times)] {
+            let mut net = chain(input.clone());
+            let g = from_network(&net).unwrap();
+            let path = super::tmp("chain.nir");
+            write(&g, &path).unwrap();
+            let (mut back, ids) = to_network(&read(&path).unwrap(), input, 5).unwrap();
+            assert_eq!(ids.len(), 3);
+            let rec = NetRecord::spikes();
+            let (x, y) = (net.run(3000, &rec).unwrap(), back.run(3000, &rec).unwrap());
+            let mut spikes = 0;
+            for (p, id) in ids.iter().enumerate().skip(1) {
+                let (a, b) = (&x.populations()[p], &y.populations()[id.index()]);
+                assert_eq!(a.spikes(), b.spikes(), "population {p}");
+                spikes += a.spikes().len();
+            }
+            assert!(spikes > 200, "{spikes}");
+            // NIR's own parameters: the delta synapse's weight is a charge w·tau/R.
+            let Some(Node::Linear { weight }) = g.node("linear1") else {
+                panic!()
+            };
+            let dense = net.dense_weights(0).unwrap();
+            assert!((weight[[3, 7]] - dense[3 * 30 + 7] * 0.015 / 40.0).abs() < 1e-15);
+            assert_eq!(g.node("pop2").unwrap().type_name(), "CubaLIF");
+        }
+    }
+
+    #[test]
+    fn a_chain_from_another_tool_is_read_by_nir_units() {
+        // A graph without our metadata: the NIR parameters alone.
+        let net = chain(Source::poisson(30, 60.0));
+        let mut g = from_network(&net).unwrap();
+        g.metadata.retain(|(k, _)| k == "dt");
+        let (back, _) = to_network(&g, Source::poisson(30, 60.0), 5).unwrap();
+        let (a, b) = (net.projection(0).unwrap(), back.projection(0).unwrap());
+        assert_eq!(b.delay_steps, 1);
+        assert!(b.per_synapse);
+        let (wa, wb) = (
+            net.dense_weights(0).unwrap(),
+            back.dense_weights(0).unwrap(),
+        );
+        for (x, y) in wa.iter().zip(&wb) {
+            assert!((x - y).abs() < 1e-12 * (1.0 + x.abs()), "{x} {y}");
+        }
+        assert!(matches!(a.synapse, Synapse::Delta { .. }));
+        let m = back
+            .model(snn_core::network::PopId::new(1))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (m.tau_m(), m.r_m(), m.v_rest(), m.t_ref()),
+            (15.0, 40.0, -60.0, 0.0)
+        );
+    }
+
+    #[test]
+    fn networks_that_are_not_chains_are_refused() {
+        let mut b = Network::builder();
+        b.dt(0.1).unwrap();
+        let s = b.source("in", Source::poisson(3, 10.0)).unwrap();
+        let a = b.population("a", &lif(0.0), 3).unwrap();
+        let conn = Connection::new(Synapse::Delta { w: 1.0 }, Connectivity::AllToAll);
+        b.connect(s, a, conn).unwrap();
+        b.connect(a, a, conn).unwrap();
+        let e = from_network(&b.clone().build(1).unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("chain"), "{e}");
+        // A conductance synapse has no NIR counterpart.
+        let mut c = Network::builder();
+        c.dt(0.1).unwrap();
+        let s = c.source("in", Source::poisson(3, 10.0)).unwrap();
+        let a = c.population("a", &lif(0.0), 3).unwrap();
+        c.connect(
+            s,
+            a,
+            Connection::new(
+                Synapse::ConductanceExp {
+                    w: 1.0,
+                    tau_syn: 5.0,
+                    e_rev: 0.0,
+                },
+                Connectivity::AllToAll,
+            ),
+        )
+        .unwrap();
+        let e = from_network(&c.build(1).unwrap()).unwrap_err().to_string();
+        assert!(e.contains("conductance"), "{e}");
+        // No spike sources at all.
+        let mut d = Network::builder();
+        let a = d.population("a", &lif(0.0), 3).unwrap();
+        let z = d.population("z", &lif(0.0), 3).unwrap();
+        d.connect(a, z, conn).unwrap();
+        assert!(from_network(&d.build(1).unwrap()).is_err());
+        // The wrong input size on the way back.
+        let g = from_network(&chain(Source::poisson(30, 1.0))).unwrap();
+        assert!(to_network(&g, Source::poisson(29, 1.0), 1).is_err());
+    }
+}

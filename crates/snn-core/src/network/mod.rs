@@ -57,11 +57,33 @@ use synapse::{Channel, ChannelConsts};
 /// Target neurons per Poisson random stream.
 const INPUT_BLOCK: usize = 1024;
 
+/// What a projection connects and how, as [`Network::projection`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProjectionInfo {
+    /// The source population.
+    pub from: PopId,
+    /// The target population.
+    pub to: PopId,
+    /// The synapse kind, with the shared weight (the starting weight for per-synapse ones).
+    pub synapse: Synapse,
+    /// The delay in steps (at least 1).
+    pub delay_steps: usize,
+    /// Whether each synapse has its own weight.
+    pub per_synapse: bool,
+    /// The plasticity rule, if any.
+    pub plasticity: Option<Stdp>,
+}
+
 /// A population in a [`NetworkBuilder`]: its index, in the order added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PopId(usize);
 
 impl PopId {
+    /// The id of the population added `index`-th (0 for the first). Every accessor checks it
+    /// against its network.
+    pub fn new(index: usize) -> Self {
+        PopId(index)
+    }
     /// Index of the population (0 for the first added).
     pub fn index(self) -> usize {
         self.0
@@ -300,6 +322,70 @@ impl Network {
                     + p.stdp.as_ref().map_or(0, |s| s.0.bytes())
             })
             .sum()
+    }
+    /// Number of projections, in the order they were connected.
+    pub fn projections(&self) -> usize {
+        self.projs.len()
+    }
+    /// What projection `index` connects and how.
+    ///
+    /// # Errors
+    /// An unknown projection.
+    pub fn projection(&self, index: usize) -> Result<ProjectionInfo> {
+        let p = self.proj(index)?;
+        Ok(ProjectionInfo {
+            from: PopId(p.from),
+            to: PopId(p.to),
+            synapse: p.synapse,
+            delay_steps: p.delay,
+            per_synapse: p.weights.is_some(),
+            plasticity: p.stdp.as_ref().map(|s| *s.0.rule()),
+        })
+    }
+    /// The weights of projection `index` as a dense matrix, row-major `[target][source]`
+    /// (`n_to × n_from`), 0 where there is no synapse.
+    ///
+    /// # Errors
+    /// An unknown projection, or a matrix above [`MAX_BYTES`].
+    pub fn dense_weights(&self, index: usize) -> Result<Vec<f64>> {
+        let p = self.proj(index)?;
+        let (n_from, n_to) = (self.groups[p.from].n(), self.groups[p.to].n());
+        fits("dense weights", n_from.saturating_mul(n_to), 8)?;
+        let mut m = vec![0.0; n_from * n_to];
+        for i in 0..n_from {
+            let start = p.csr.start[i];
+            for (k, &j) in p.csr.row(i).iter().enumerate() {
+                let w = p.weights.as_ref().map_or(p.synapse.w(), |w| w[start + k]);
+                m[j as usize * n_from + i] += w;
+            }
+        }
+        Ok(m)
+    }
+    /// The neuron model of population `pop`, or `None` for spike sources.
+    ///
+    /// # Errors
+    /// An unknown population.
+    pub fn model(&self, pop: PopId) -> Result<Option<&LifParams>> {
+        let g = self.groups.get(pop.0).ok_or(SnnError::IndexOutOfRange {
+            name: "population",
+            len: self.groups.len(),
+            index: pop.0,
+        })?;
+        Ok(g.source.is_none().then_some(&g.params))
+    }
+    /// The name population `pop` was given.
+    ///
+    /// # Errors
+    /// An unknown population.
+    pub fn name(&self, pop: PopId) -> Result<&str> {
+        self.groups
+            .get(pop.0)
+            .map(|g| g.name.as_str())
+            .ok_or(SnnError::IndexOutOfRange {
+                name: "population",
+                len: self.groups.len(),
+                index: pop.0,
+            })
     }
     fn proj(&self, index: usize) -> Result<&Proj> {
         self.projs.get(index).ok_or(SnnError::IndexOutOfRange {
