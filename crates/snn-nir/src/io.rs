@@ -291,6 +291,14 @@ fn read_node(g: &hdf5_pure::Group, name: &str) -> Result<Node> {
             .map(|d| d.iter().any(|x| x == key))
             .unwrap_or(false)
     };
+    // A parameter older files leave out, with its default.
+    let optional = |key: &str, default: f64, n: usize| -> Result<Vec<f64>> {
+        if has(key) {
+            vec_of(g, name, key)
+        } else {
+            Ok(vec![default; n])
+        }
+    };
     Ok(match kind.as_str() {
         "Input" | "Output" => {
             let d = g
@@ -324,11 +332,7 @@ fn read_node(g: &hdf5_pure::Group, name: &str) -> Result<Node> {
             let v_leak = vec_of(g, name, "v_leak")?;
             let v_threshold = vec_of(g, name, "v_threshold")?;
             // Files before NIR 1.0 have no v_reset: it was 0.
-            let v_reset = if has("v_reset") {
-                vec_of(g, name, "v_reset")?
-            } else {
-                vec![0.0; v_threshold.len()]
-            };
+            let v_reset = optional("v_reset", 0.0, v_threshold.len())?;
             same_len(
                 name,
                 &[
@@ -353,16 +357,8 @@ fn read_node(g: &hdf5_pure::Group, name: &str) -> Result<Node> {
             let r = vec_of(g, name, "r")?;
             let v_leak = vec_of(g, name, "v_leak")?;
             let v_threshold = vec_of(g, name, "v_threshold")?;
-            let v_reset = if has("v_reset") {
-                vec_of(g, name, "v_reset")?
-            } else {
-                vec![0.0; v_threshold.len()]
-            };
-            let w_in = if has("w_in") {
-                vec_of(g, name, "w_in")?
-            } else {
-                vec![1.0; v_threshold.len()]
-            };
+            let v_reset = optional("v_reset", 0.0, v_threshold.len())?;
+            let w_in = optional("w_in", 1.0, v_threshold.len())?;
             same_len(
                 name,
                 &[
@@ -388,11 +384,7 @@ fn read_node(g: &hdf5_pure::Group, name: &str) -> Result<Node> {
         "IF" => {
             let r = vec_of(g, name, "r")?;
             let v_threshold = vec_of(g, name, "v_threshold")?;
-            let v_reset = if has("v_reset") {
-                vec_of(g, name, "v_reset")?
-            } else {
-                vec![0.0; v_threshold.len()]
-            };
+            let v_reset = optional("v_reset", 0.0, v_threshold.len())?;
             same_len(
                 name,
                 &[("r", &r), ("v_threshold", &v_threshold), ("v_reset", &v_reset)],
