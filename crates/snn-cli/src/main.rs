@@ -232,7 +232,9 @@ struct ClassifyArgs {
     /// (current encoding only: the graph takes the raw features).
     #[arg(long)]
     nir: Option<std::path::PathBuf>,
-    /// Writes CSV `x1,...,label,predicted,split` for every sample (train and test) to this file.
+    /// Writes CSV `x1,x2,label,predicted` (x1 to x4 for Iris) for every sample, train and
+    /// test, in the data set's order, to this file; the JSON's `held_out_rows` says which
+    /// rows (0-based) were held out.
     #[arg(long)]
     predictions: Option<std::path::PathBuf>,
 }
@@ -733,21 +735,18 @@ fn classify(args: ClassifyArgs) -> Result<String, String> {
     if let Some(path) = &predictions {
         let mut eval = snn_core::rng(seed ^ 0xe7a1);
         let predicted = clf.predict(&data, &mut eval).map_err(e)?;
-        let held: std::collections::HashSet<usize> = test_rows.iter().copied().collect();
         let names: Vec<String> = (1..=data.x().ncols()).map(|k| format!("x{k}")).collect();
-        let mut csv = format!("{},label,predicted,split\n", names.join(","));
-        for (i, (row, (&y, &p))) in data
+        let mut csv = format!("{},label,predicted\n", names.join(","));
+        for (row, (&y, &p)) in data
             .x()
             .rows()
             .into_iter()
             .zip(data.y().iter().zip(&predicted))
-            .enumerate()
         {
             for v in row {
                 csv.push_str(&format!("{v},"));
             }
-            let split = if held.contains(&i) { "test" } else { "train" };
-            csv.push_str(&format!("{y},{p},{split}\n"));
+            csv.push_str(&format!("{y},{p}\n"));
         }
         std::fs::write(path, csv)
             .map_err(|err| format!("--predictions: cannot write {}: {err}", path.display()))?;
