@@ -341,3 +341,42 @@ impl Song {
         Ok(run)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run() -> SongRun {
+        SongRun {
+            w_over_wmax: vec![0.05, 0.5, 0.95, 0.0, 1.0],
+            times_s: vec![0.0, 1.0, 2.0, 3.0, 3.5],
+            snapshots: vec![vec![0.5; 5]; 5],
+            rate_hz: vec![10.0, 20.0, 30.0, 40.0],
+            output_rate_hz: 40.0,
+            output_spikes: 80,
+            seconds: 0.0,
+        }
+    }
+
+    #[test]
+    fn rates_over_windows_weigh_each_interval_by_its_length() {
+        let r = run();
+        assert_eq!(
+            r.rate_points(1),
+            vec![(1.0, 10.0), (2.0, 20.0), (3.0, 30.0), (3.5, 40.0)]
+        );
+        // (10 + 20) / 2 s, then (30·1 + 40·0.5) / 1.5 s.
+        assert_eq!(r.rate_points(2), vec![(2.0, 15.0), (3.5, 50.0 / 1.5)]);
+        assert_eq!(r.rate_points(0), r.rate_points(1));
+        assert_eq!(r.rate_points(10), vec![(3.5, 80.0 / 3.5)]);
+    }
+
+    #[test]
+    fn fractions_and_means_count_the_right_weights() {
+        let r = run();
+        assert_eq!(r.fractions(0.1, 0.9), (0.4, 0.4));
+        assert!((r.mean_w(0..2) - 0.275).abs() < 1e-15);
+        assert!((r.mean_w(3..9) - 0.5).abs() < 1e-15);
+        assert_eq!(r.mean_w(7..9), 0.0);
+    }
+}
