@@ -692,17 +692,7 @@ fn classify(args: ClassifyArgs) -> Result<String, String> {
         EncodingArg::Latency => Encoding::Latency,
         EncodingArg::Current => Encoding::Current,
     };
-    let data = match dataset {
-        DatasetArg::Blobs => BlobsConfig {
-            n_samples,
-            centers: Centers::Random(centers),
-            cluster_std,
-            seed,
-        }
-        .generate()
-        .map_err(e)?,
-        DatasetArg::Iris => Blobs::iris().map_err(e)?,
-    };
+    let data = load(dataset, n_samples, centers, cluster_std, seed).map_err(e)?;
     let mut rng = snn_core::rng(seed);
     let (train_rows, test_rows) = data.split_indices(0.25, &mut rng).map_err(e)?;
     let (train, test) = (
@@ -844,6 +834,26 @@ const STDP_FLAGS: Flags = &[
     ("c", "--c"),
 ];
 
+/// The data of `snn classify` and `snn nir predict`: blobs as given, or Iris.
+fn load(
+    dataset: DatasetArg,
+    n_samples: usize,
+    centers: usize,
+    cluster_std: f64,
+    seed: u64,
+) -> Result<Blobs, SnnError> {
+    match dataset {
+        DatasetArg::Blobs => BlobsConfig {
+            n_samples,
+            centers: Centers::Random(centers),
+            cluster_std,
+            seed,
+        }
+        .generate(),
+        DatasetArg::Iris => Blobs::iris(),
+    }
+}
+
 /// `snn nir inspect`.
 fn nir_inspect(args: NirFileArgs) -> Result<String, String> {
     let g = snn_nir::read(&args.file).map_err(|e| e.to_string())?;
@@ -870,17 +880,14 @@ fn nir_predict(args: NirPredictArgs) -> Result<String, String> {
     let e = |e: SnnError| describe(&e, CLASSIFY_FLAGS);
     let g = snn_nir::read(&args.file).map_err(|e| e.to_string())?;
     let clf = snn_nir::to_classifier(&g).map_err(|e| e.to_string())?;
-    let data = match args.dataset {
-        DatasetArg::Blobs => BlobsConfig {
-            n_samples: args.n_samples,
-            centers: Centers::Random(args.centers),
-            cluster_std: args.cluster_std,
-            seed: args.seed,
-        }
-        .generate()
-        .map_err(e)?,
-        DatasetArg::Iris => Blobs::iris().map_err(e)?,
-    };
+    let data = load(
+        args.dataset,
+        args.n_samples,
+        args.centers,
+        args.cluster_std,
+        args.seed,
+    )
+    .map_err(e)?;
     let predicted = clf.predict(&data, &mut snn_core::rng(0)).map_err(e)?;
     Ok(json!({ "predicted": predicted, "steps": clf.steps() }).to_string())
 }

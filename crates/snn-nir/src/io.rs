@@ -112,7 +112,7 @@ fn write_node(g: &mut GroupBuilder, n: &Node) {
         }
         Node::Affine { weight, bias } => {
             matrix(g, "weight", weight);
-            vector(g, "bias", bias.as_slice().unwrap_or(&bias.to_vec()));
+            vector(g, "bias", &bias.to_vec());
         }
         Node::Linear { weight } => matrix(g, "weight", weight),
         Node::Lif {

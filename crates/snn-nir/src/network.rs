@@ -48,7 +48,7 @@ fn chain_of(net: &Network) -> Result<(PopId, Vec<(usize, PopId)>)> {
         .map(|k| net.projection(k))
         .collect::<snn_core::Result<Vec<_>>>()?;
     let sources: Vec<usize> = (0..pops)
-        .filter(|&p| matches!(net.model(pop(p)), Ok(None)))
+        .filter(|&p| matches!(net.model(PopId::new(p)), Ok(None)))
         .collect();
     let [source] = sources.as_slice() else {
         return Err(NirError::Unsupported(format!(
@@ -84,7 +84,7 @@ fn chain_of(net: &Network) -> Result<(PopId, Vec<(usize, PopId)>)> {
                     )));
                 }
                 seen[to] = true;
-                steps.push((*k, pop(to)));
+                steps.push((*k, PopId::new(to)));
                 at = to;
             }
             _ => {
@@ -101,12 +101,7 @@ fn chain_of(net: &Network) -> Result<(PopId, Vec<(usize, PopId)>)> {
                 .into(),
         ));
     }
-    Ok((pop(*source), steps))
-}
-
-/// `PopId` of index `i` (populations are numbered in the order they were added).
-fn pop(i: usize) -> PopId {
-    PopId::new(i)
+    Ok((PopId::new(*source), steps))
 }
 
 /// The NIR graph of a feed-forward chain of populations (see the [module docs](self)).
