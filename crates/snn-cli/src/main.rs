@@ -1069,7 +1069,7 @@ fn threads_used(parallel: bool, n: usize) -> usize {
     }
 }
 
-fn time_bench<F: snn_core::Real>(
+fn time_bench<F: snn_core::Precision>(
     n: usize,
     steps: usize,
     parallel: bool,

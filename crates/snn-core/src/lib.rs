@@ -1,7 +1,17 @@
 //! # snn-core
 //!
 //! Spiking neural networks, step by step: leaky integrate-and-fire (LIF) neurons, spike
-//! encoders, spike-count readouts, 2-D blob data and SVG charts, for notebooks and tools.
+//! encoders, networks, readouts that learn, data and SVG charts, for notebooks and tools.
+//!
+//! This is the one crate a notebook imports (`:dep snn-core = { path = "../crates/snn-core" }`).
+//! It holds no code of its own: it gathers, at the same paths, the three crates that do the
+//! work, each with one job:
+//!
+//! | crate | its job |
+//! |---|---|
+//! | [`snn_sim`] | the models and engines: neurons, populations, networks, encoders, errors |
+//! | [`snn_learn`] | data sets, the classifiers and their training, the logistic baseline |
+//! | [`snn_plot`] | charts and players: what a learner looks at |
 //!
 //! * [`DiscreteParams`]: the original demo's neuron, `V <- V*decay + I`, spike and reset to 0
 //!   when `V >= threshold`.
@@ -25,56 +35,24 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod bench;
-pub mod chart;
-mod data;
-mod encode;
-mod error;
-pub mod gallery;
-pub mod learn;
-pub mod network;
-mod neuron;
-mod original;
-mod population;
-mod readout;
-mod real;
-mod stepper;
+pub use snn_learn::{self, learn};
+pub use snn_plot::{self, chart, gallery};
+pub use snn_sim::{self, bench, check, network};
 
-pub use chart::Chart;
-pub use data::{Blobs, BlobsConfig, Centers, Grid, MinMaxScaler};
-pub use encode::{
-    DeltaEncoder, LatencyEncoder, RateEncoder, RateModel, SpikeMatrix, MAX_POISSON_PER_STEP,
+pub use snn_learn::{
+    accuracy, Blobs, BlobsConfig, Centers, Classifier, ClassifierBuilder, Confusion, Encoding,
+    Grid, History, Logistic, MinMaxScaler, OriginalDemo, Response, Standardizer, TrainBuilder,
+    TrainConfig, OUTPUT_THRESHOLD,
 };
-pub use error::{Result, SnnError, MAX_BYTES, MAX_MAGNITUDE};
-pub use learn::{
-    Classifier, ClassifierBuilder, Encoding, History, Logistic, Response, Standardizer,
-    TrainBuilder, TrainConfig, OUTPUT_THRESHOLD,
+pub use snn_plot::{Chart, Snapshot, StepThrough};
+pub use snn_sim::{
+    rng, Connection, Connectivity, Crossing, DeltaEncoder, DiscreteBuilder, DiscreteParams, Drive,
+    Input, Integration, Kernel, LatencyEncoder, LifBuilder, LifParams, LifReset, Model, NetRecord,
+    Network, NetworkBuilder, NetworkResult, PopId, PopResult, Population, Precision, RateEncoder,
+    RateModel, Real, Record, RegimeStats, Reset, Result, Rng64, SimResult, SnnError, SpikeMatrix,
+    SpikeTrains, Synapse, Trace, MAX_BYTES, MAX_MAGNITUDE, MAX_POISSON_PER_STEP, PARALLEL_MIN,
 };
-pub use network::{
-    Connection, Connectivity, NetRecord, Network, NetworkBuilder, NetworkResult, PopId, PopResult,
-    RegimeStats, Synapse,
-};
-pub use neuron::{
-    Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams,
-    LifReset, Model, Reset,
-};
-pub use original::OriginalDemo;
-pub use population::{
-    Drive, Input, Population, Record, SimResult, SpikeTrains, Trace, PARALLEL_MIN,
-};
-pub use readout::{accuracy, Confusion};
-pub use real::Real;
-pub use stepper::{Snapshot, StepThrough};
 
 /// Re-exported so notebooks and dependants use exactly the versions snn-core is built on.
-pub use {linfa_datasets, ndarray, rand, rand_distr, rand_xoshiro};
-
-/// The portable, seedable generator used throughout: the same seed gives the same numbers on
-/// every machine and every release.
-pub type Rng64 = rand_xoshiro::Xoshiro256PlusPlus;
-
-/// A [`Rng64`] seeded with `seed`.
-pub fn rng(seed: u64) -> Rng64 {
-    use rand::SeedableRng;
-    Rng64::seed_from_u64(seed)
-}
+pub use snn_learn::linfa_datasets;
+pub use snn_sim::{ndarray, rand, rand_distr, rand_xoshiro};

@@ -8,7 +8,7 @@ use snn_core::{
 };
 
 /// Reference: `step()` one step at a time, recording (neuron, step) and counts by hand.
-fn reference<F: snn_core::Real>(
+fn reference<F: snn_core::Precision>(
     pop: &mut Population<F>,
     steps: usize,
     input: impl Fn(usize, usize) -> F,
@@ -54,7 +54,7 @@ fn lif(subtract: bool, strict: bool, t_ref: f64, euler: bool) -> LifParams {
 /// A drive and the same input as a function of (step, neuron).
 type Case<'a, F> = (Drive<'a, F>, Box<dyn Fn(usize, usize) -> F + 'a>);
 
-fn check_all<F: snn_core::Real>(p: &LifParams, n: usize, steps: usize) {
+fn check_all<F: snn_core::Precision>(p: &LifParams, n: usize, steps: usize) {
     let per: Vec<F> = (0..n)
         .map(|j| F::of(1.0 + 3.0 * j as f64 / n as f64))
         .collect();
@@ -166,7 +166,7 @@ proptest! {
 /// both precisions. With no leak (decay 1) and input 0.5, `V` climbs 0.5, 1.0: exactly the
 /// threshold on the second step. `AtOrAbove` fires there (every 2nd step: 5 spikes in 10),
 /// `Above` one step later at 1.5 (every 3rd step: 3 spikes in 10).
-fn exact_threshold<F: snn_core::Real>() {
+fn exact_threshold<F: snn_core::Precision>() {
     let n = 100; // one or more full lane groups plus leftovers
     for (crossing, fires) in [(Crossing::AtOrAbove, true), (Crossing::Above, false)] {
         let p = DiscreteParams::builder()

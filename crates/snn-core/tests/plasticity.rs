@@ -2,10 +2,10 @@
 //! of both pairing schemes, brute-force sums over every pair of random spike trains,
 //! clipping, plasticity off (bit for bit the network without it), Song et al. (2000).
 
-use rand::Rng;
 use snn_core::network::{
     Connection, Connectivity, NetRecord, Network, Pairing, Song, Source, Stdp, Synapse,
 };
+use snn_core::rand::Rng;
 use snn_core::{rng, LifParams, SnnError};
 
 fn rule(pairing: Pairing) -> Stdp {

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use snn_core::{
     rng, BlobsConfig, Centers, Crossing, DiscreteParams, Drive, Input, Integration, LatencyEncoder,
-    LifParams, LifReset, Population, RateEncoder, RateModel, Real, Record, Reset,
+    LifParams, LifReset, Population, Precision, RateEncoder, RateModel, Record, Reset,
 };
 
 const CASES: u32 = 300;
@@ -120,7 +120,7 @@ fn check<S: Strategy>(
 }
 
 /// The level a neuron's updated potential must reach to spike, in F (as the kernel has it).
-fn fire_level<F: Real>(p: &LifParams) -> F {
+fn fire_level<F: Precision>(p: &LifParams) -> F {
     let th = F::of(p.v_th());
     match p.crossing() {
         Crossing::AtOrAbove => th,
@@ -131,7 +131,7 @@ fn fire_level<F: Real>(p: &LifParams) -> F {
 /// One step at a time: finite state; a neuron that neither spiked nor is held is below its
 /// firing level; a spiking neuron lands at V_reset (hard reset) or at V' - (V_th - V_reset)
 /// (soft reset), and a held neuron does not move and does not spike.
-fn step_invariants<F: Real>(c: &Case) -> Result<bool, TestCaseError> {
+fn step_invariants<F: Precision>(c: &Case) -> Result<bool, TestCaseError> {
     let Ok(mut pop) = Population::<F>::new(&c.p, c.n) else {
         // Only a reset that collapses onto the threshold in this precision is refused.
         return Ok(false);
@@ -189,7 +189,7 @@ fn state_stays_finite_and_resets_land_where_their_rule_says() {
 
 /// Every path of `run` (temporal blocks when spikes are recorded, register lanes for counts
 /// only, threads when asked) gives the spikes of stepping one step at a time.
-fn paths_agree<F: Real>(c: &Case) -> Result<bool, TestCaseError> {
+fn paths_agree<F: Precision>(c: &Case) -> Result<bool, TestCaseError> {
     let Ok(mut stepped) = Population::<F>::new(&c.p, c.n) else {
         return Ok(false);
     };
@@ -275,7 +275,7 @@ fn f32_and_f64_agree_away_from_the_threshold() {
 
 /// More constant current never means fewer spikes: neurons given rising currents, run
 /// together, have non-decreasing counts.
-fn monotone<F: Real>(c: &Case) -> Result<bool, TestCaseError> {
+fn monotone<F: Precision>(c: &Case) -> Result<bool, TestCaseError> {
     let Ok(mut pop) = Population::<F>::new(&c.p, c.n.max(2)) else {
         return Ok(false);
     };

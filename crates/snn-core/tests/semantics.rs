@@ -3,8 +3,8 @@
 //! model whose reset and threshold collapse in f32 refused before it can misbehave.
 
 use snn_core::{
-    Crossing, DiscreteParams, Drive, Input, Integration, LifParams, LifReset, Population, Real,
-    Record, Reset, SnnError,
+    Crossing, DiscreteParams, Drive, Input, Integration, LifParams, LifReset, Population,
+    Precision, Record, Reset, SnnError,
 };
 
 /// Euler with dt = 1 ms and tau_m = 2 ms relaxes by exactly 0.5 per step towards
@@ -28,7 +28,7 @@ fn soft_lif() -> LifParams {
 }
 
 /// The potential after each step, and the steps that spiked, one step at a time.
-fn stepped<F: Real>(p: &LifParams, i: f64, steps: usize) -> (Vec<f64>, Vec<usize>) {
+fn stepped<F: Precision>(p: &LifParams, i: f64, steps: usize) -> (Vec<f64>, Vec<usize>) {
     let mut pop = Population::<F>::new(p, 1).unwrap();
     let (mut v, mut spikes) = (Vec::new(), Vec::new());
     for k in 0..steps {
@@ -43,7 +43,7 @@ fn stepped<F: Real>(p: &LifParams, i: f64, steps: usize) -> (Vec<f64>, Vec<usize
 /// `run` over `n` identical neurons, recording spikes (temporal blocks) or only counts
 /// (register lanes when n >= 64; threads when asked and n >= PARALLEL_MIN): every neuron
 /// must end where the hand computation says, with the same count.
-fn run_all<F: Real>(
+fn run_all<F: Precision>(
     p: &LifParams,
     i: f64,
     steps: usize,
@@ -64,7 +64,7 @@ fn run_all<F: Real>(
     out
 }
 
-fn check_soft_reset<F: Real>() {
+fn check_soft_reset<F: Precision>() {
     let p = soft_lif();
     // I = 30: V' = 15 crosses, V <- 15 - (10 - 0) = 5 and is held at 5 for two steps; then
     // V' = 30 + (5 - 30) / 2 = 17.5 crosses, V <- 7.5, held; then 18.75 -> 8.75.

@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use snn_core::{Drive, LifParams, LifReset, Population, Real, Record, SnnError, PARALLEL_MIN};
+use snn_core::{Drive, LifParams, LifReset, Population, Precision, Record, SnnError, PARALLEL_MIN};
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -53,7 +53,7 @@ fn case() -> impl Strategy<Value = Case> {
         )
 }
 
-fn agree<F: Real>(c: &Case) -> Result<(), TestCaseError> {
+fn agree<F: Precision>(c: &Case) -> Result<(), TestCaseError> {
     let n = PARALLEL_MIN + c.extra;
     // Currents from below rheobase (1.5 nA) to a fast rate, different for every neuron or step.
     let per: Vec<F> = (0..n)
