@@ -1,0 +1,120 @@
+//! `snn network`: the Brunel (2000) network.
+
+use std::time::Instant;
+
+use clap::Args;
+use serde_json::json;
+use snn_core::network::Brunel;
+use snn_core::{NetRecord, SnnError};
+
+use crate::common::*;
+
+/// The flags of `snn network`.
+#[derive(Args)]
+pub(crate) struct NetworkArgs {
+    /// Relative strength of inhibition g (inhibitory weight -g*J). Brunel's Figure 8: 3, 6, 5, 4.5.
+    #[arg(long, allow_negative_numbers = true)]
+    g: f64,
+    /// External rate over threshold rate, nu_ext/nu_thr. Figure 8: 2, 4, 2, 0.9.
+    #[arg(long, allow_negative_numbers = true)]
+    nu_ratio: f64,
+    /// Network size relative to the paper's 12,500 neurons, in (0, 1]; in-degrees scale with
+    /// it and J with its inverse, so the mean input stays the paper's.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    scale: f64,
+    /// Simulated time, ms.
+    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
+    duration_ms: f64,
+    /// Time step, ms.
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
+    dt_ms: f64,
+    /// Seed of the connectivity, the Poisson input and the initial potentials.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Transient to leave out of the statistics, ms (from the start).
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    skip_ms: f64,
+    /// Step on every core (rayon; honours RAYON_NUM_THREADS). Same spikes as one thread.
+    #[arg(long)]
+    threads: bool,
+}
+
+pub(crate) const NETWORK_FLAGS: Flags = &[
+    ("g", "--g"),
+    ("nu_ratio", "--nu-ratio"),
+    ("scale", "--scale"),
+    ("dt", "--dt-ms"),
+    ("duration", "--duration-ms"),
+    ("steps", "--duration-ms"),
+    ("mean inputs per step", "--nu-ratio"),
+    ("network", "--scale"),
+];
+
+/// `snn network`.
+pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
+    let NetworkArgs {
+        g,
+        nu_ratio,
+        scale,
+        duration_ms,
+        dt_ms,
+        seed,
+        skip_ms,
+        threads,
+    } = args;
+    let flags = NETWORK_FLAGS;
+    let e = |e: SnnError| describe(&e, flags);
+    let model = Brunel {
+        g,
+        nu_ratio,
+        scale,
+        dt_ms,
+        delay_ms: 1.5,
+    };
+    let lif = model.neuron().map_err(e)?;
+    let steps = lif.steps_for(duration_ms).map_err(e)?;
+    if !(skip_ms.is_finite() && skip_ms >= 0.0 && skip_ms < duration_ms) {
+        return Err(format!(
+            "--skip-ms: must be in [0, duration), got {skip_ms}"
+        ));
+    }
+    let skip = ((skip_ms / dt_ms).round() as usize).min(steps - 1);
+    let start = Instant::now();
+    let (mut net, pe, pi) = model.build(seed).map_err(e)?;
+    let build_seconds = start.elapsed().as_secs_f64();
+    net.set_parallel(threads);
+    if skip > 0 {
+        net.run(skip, &NetRecord::counts()).map_err(e)?;
+    }
+    let start = Instant::now();
+    let out = net.run(steps - skip, &NetRecord::spikes()).map_err(e)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let (re, ri) = (
+        out.population(pe).map_err(e)?,
+        out.population(pi).map_err(e)?,
+    );
+    Ok(json!({
+        "rate_hz": {"e": re.mean_rate_hz(), "i": ri.mean_rate_hz()},
+        "cv_isi": {"e": re.cv_isi(), "i": ri.cv_isi()},
+        "synchrony": {"e": re.synchrony(1.0), "i": ri.synchrony(1.0)},
+        "synaptic_events": out.synaptic_events(),
+        "seconds": seconds,
+        "events_per_second": out.synaptic_events() as f64 / seconds,
+        "build_seconds": build_seconds,
+        "neurons": net.neurons(),
+        "synapses": net.synapses(),
+        "bytes_per_synapse": net.synapse_bytes() as f64 / net.synapses().max(1) as f64,
+        "g": g,
+        "nu_ratio": nu_ratio,
+        "nu_ext_hz": model.nu_ext_hz(),
+        "j_mv": model.j_mv(),
+        "scale": scale,
+        "dt_ms": dt_ms,
+        "duration_ms": steps as f64 * dt_ms,
+        "skip_ms": skip as f64 * dt_ms,
+        "measured_ms": out.duration_ms(),
+        "seed": seed,
+        "threads": if threads { rayon::current_num_threads() } else { 1 },
+    })
+    .to_string())
+}
