@@ -13,7 +13,7 @@ every sample. Then:
    `steps`, decides each sample by the most output spikes (ties: the higher v). Its decisions
    must agree with the classifier's on at least 99 % of all samples. The same simulation with
    exact integration (v relaxes to v_leak + r I by e^(-dt/tau) per step) is reported beside it:
-   the discretisation caveat of the README, measured.
+   the discretisation caveat of docs/nir.md, measured.
 3. A feed-forward network (crates/snn-nir/examples/network_chain.rs: Poisson sources, LIF with
    delta synapses, CubaLIF with current synapses), written by `snn_nir::from_network`, loads with
    `nir.read` (type checks on) as Input, Linear, LIF, Linear, CubaLIF, Output; the example itself

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs `snn classify` over many seeds and checks the learning targets of the README.
+"""Runs `snn classify` over many seeds and checks the learning targets of docs/learning.md.
 
 Easy data (the original's kind: 2 centres, std 1.0, 200 samples): the spiking readout's test
 accuracy must be at least 0.98 wherever the baseline's is, and never more than 0.01 below the

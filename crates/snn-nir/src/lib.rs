@@ -50,7 +50,7 @@
 //! Our classifier resets by subtraction (`V ← V − threshold`: the overshoot is kept, which is
 //! what makes its training rule exact); NIR's LIF resets to `v_reset`. A reader that follows
 //! NIR's equations therefore loses the overshoot at each spike and counts a few spikes fewer;
-//! its decisions still agree with ours on almost every sample (the README gives the measured
+//! its decisions still agree with ours on almost every sample (docs/nir.md gives the measured
 //! figure). The file also keeps, in the graph's metadata, what a NIR reader ignores and our
 //! reader uses to rebuild the classifier exactly: the reset rule, the unfolded weights, the
 //! standardisation and the steps per sample. A round trip (write, read) gives the same

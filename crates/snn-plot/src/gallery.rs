@@ -1,4 +1,4 @@
-//! Every chart of the crate drawn from seeded data: what `snn figures` writes and the README
+//! Every chart of the crate drawn from seeded data: what `snn figures` writes and docs/gallery.md
 //! shows. The same call gives byte-identical SVG on every run and machine.
 
 use ndarray::Array2;

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 /// A whole run, blocks spread over the threads; writes each neuron's spikes in this run to
 /// `counts` and returns the spike events of every block (block order, each in time order).
 ///
-/// How the time is kept for the neurons (measured on 2 and 16 cores; see the README's scaling
+/// How the time is kept for the neurons (measured on 2 and 16 cores; see docs/performance.md's scaling
 /// table):
 /// - The calling thread works too, beside one helper per other pool thread, so the run does
 ///   not wait for a sleeping thread to wake before starting, nor does the caller sleep
