@@ -56,14 +56,12 @@ impl SpikeTrains {
     }
     /// The spikes of the steps before `end_step`, in the same order (for a frame of a movie).
     pub fn before(&self, end_step: usize) -> SpikeTrains {
-        let mut out = SpikeTrains::default();
-        for (j, st) in self.iter() {
-            if (st as usize) < end_step {
-                out.neuron.push(j);
-                out.step.push(st);
-            }
+        // Steps are in time order: the spikes before `end_step` are a prefix.
+        let k = self.step.partition_point(|&s| (s as usize) < end_step);
+        SpikeTrains {
+            neuron: self.neuron[..k].to_vec(),
+            step: self.step[..k].to_vec(),
         }
-        out
     }
     /// `(neuron, step)` pairs in time order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
