@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
-use snn_core::network::{Pairing, Song, Stdp};
+use snn_core::network::{probe, Pairing, Song, Stdp};
 use snn_core::SnnError;
 
 use crate::common::*;
@@ -113,7 +113,7 @@ pub(crate) fn stdp_window(args: WindowArgs) -> Result<String, String> {
     for k in -100i32..=100 {
         let dt = f64::from(k);
         let w0 = 0.5;
-        let w = rule.simulate_pair(w0, dt, 0.1).map_err(e)?;
+        let w = probe::stdp_pair(&rule, w0, dt, 0.1).map_err(e)?;
         pairs.push(json!([dt, w - w0]));
     }
     Ok(serde_json::Value::Array(pairs).to_string())

@@ -5,7 +5,7 @@
 //! Run: `cargo run --release -p snn-core --example stdp_song -- [seconds] [out-dir]`.
 
 use snn_core::chart;
-use snn_core::network::{Song, Stdp};
+use snn_core::network::{probe, Song, Stdp};
 
 fn main() -> Result<(), snn_core::SnnError> {
     let mut args = std::env::args().skip(1);
@@ -18,7 +18,7 @@ fn main() -> Result<(), snn_core::SnnError> {
     let mut pts = Vec::new();
     for k in -100..=100 {
         let dt = f64::from(k);
-        let dw = rule.simulate_pair(0.5, dt, 0.1)? - 0.5;
+        let dw = probe::stdp_pair(&rule, 0.5, dt, 0.1)? - 0.5;
         worst = worst.max((dw - rule.window(dt)).abs());
         pts.push((dt, dw));
     }

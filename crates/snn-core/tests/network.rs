@@ -1,6 +1,7 @@
 //! Networks: each synapse kind against its closed form (one spike's PSP), delays (arrival
 //! exactly D later), connectivity statistics, Poisson inputs, reproducibility and refusals.
 
+use snn_core::network::probe;
 use snn_core::{Connection, Connectivity, LifParams, NetRecord, Network, SnnError, Synapse};
 
 /// A LIF neuron relative to rest (V_rest = 0), Brunel's constants: tau 20 ms, theta 20 mV,
@@ -606,11 +607,14 @@ fn threads_give_the_spikes_of_one_thread() {
 #[test]
 fn psp_helper_is_the_closed_form_from_arrival() {
     let p = brunel_neuron(0.1);
-    let psp = Synapse::CurrentExp {
-        w: 0.5,
-        tau_syn: 5.0,
-    }
-    .psp(&p, 30.0)
+    let psp = probe::psp(
+        &Synapse::CurrentExp {
+            w: 0.5,
+            tau_syn: 5.0,
+        },
+        &p,
+        30.0,
+    )
     .unwrap();
     assert_eq!(psp[0], (0.0, 0.0));
     assert_eq!(psp.len(), 301);
@@ -618,10 +622,10 @@ fn psp_helper_is_the_closed_form_from_arrival() {
         let expected = 10.0 * 0.5 * 5.0 / (5.0 - 20.0) * ((-t / 5.0).exp() - (-t / 20.0).exp());
         assert!((v - expected).abs() < 1e-9, "{t}: {v} vs {expected}");
     }
-    let delta = Synapse::Delta { w: 2.0 }.psp(&p, 10.0).unwrap();
+    let delta = probe::psp(&Synapse::Delta { w: 2.0 }, &p, 10.0).unwrap();
     assert!((delta[1].1 - 2.0 * (-0.1f64 / 20.0).exp()).abs() < 1e-12);
-    assert!(Synapse::Delta { w: f64::NAN }.psp(&p, 10.0).is_err());
-    assert!(Synapse::Delta { w: 1.0 }.psp(&p, -1.0).is_err());
+    assert!(probe::psp(&Synapse::Delta { w: f64::NAN }, &p, 10.0).is_err());
+    assert!(probe::psp(&Synapse::Delta { w: 1.0 }, &p, -1.0).is_err());
 }
 
 /// Per-synapse weights: each synapse delivers its own weight, in row order; they can be read

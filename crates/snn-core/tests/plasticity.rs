@@ -3,7 +3,7 @@
 //! clipping, plasticity off (bit for bit the network without it), Song et al. (2000).
 
 use snn_core::network::{
-    Connection, Connectivity, NetRecord, Network, Pairing, Song, Source, Stdp, Synapse,
+    probe, Connection, Connectivity, NetRecord, Network, Pairing, Song, Source, Stdp, Synapse,
 };
 use snn_core::rand::Rng;
 use snn_core::{rng, LifParams, SnnError};
@@ -55,7 +55,7 @@ fn window_matches_the_closed_form_to_rounding_for_both_schemes() {
         let mut worst = 0.0f64;
         for k in -100..=100 {
             let dt = f64::from(k);
-            let dw = r.simulate_pair(0.5, dt, 0.1).unwrap() - 0.5;
+            let dw = probe::stdp_pair(&r, 0.5, dt, 0.1).unwrap() - 0.5;
             worst = worst.max((dw - r.window(dt)).abs());
             if k != 0 {
                 assert_eq!(dw > 0.0, k > 0, "sign at {k} ms");
@@ -65,8 +65,10 @@ fn window_matches_the_closed_form_to_rounding_for_both_schemes() {
     }
     // Δt = 0 potentiates by A+ exactly; the depression side at −10 ms is −A−/e.
     let r = rule(Pairing::AllToAll);
-    assert!((r.simulate_pair(0.5, 0.0, 0.1).unwrap() - 0.51).abs() < 1e-15);
-    assert!((r.simulate_pair(0.5, -10.0, 0.1).unwrap() - (0.5 - 0.02 / 1f64.exp())).abs() < 1e-15);
+    assert!((probe::stdp_pair(&r, 0.5, 0.0, 0.1).unwrap() - 0.51).abs() < 1e-15);
+    assert!(
+        (probe::stdp_pair(&r, 0.5, -10.0, 0.1).unwrap() - (0.5 - 0.02 / 1f64.exp())).abs() < 1e-15
+    );
 }
 
 #[test]

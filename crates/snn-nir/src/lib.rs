@@ -71,7 +71,7 @@ pub mod network;
 pub use classifier::{from_classifier, to_classifier, write_classifier};
 pub use graph::{Meta, NirGraph, Node};
 pub use io::{from_bytes, read, to_bytes, write};
-pub use network::{from_network, to_network};
+pub use network::{from_description, from_network, to_description, to_network};
 
 /// The time step stored when none is chosen, seconds: snnTorch's NIR import step.
 pub const DEFAULT_DT: f64 = 1e-4;

@@ -29,7 +29,9 @@
 //! (refused), and our populations integrate the membrane exactly over each step, where most
 //! importers use forward Euler at their own `dt`.
 
-use snn_core::network::{Connection, Connectivity, Network, PopId, Source, Synapse};
+use snn_core::network::{
+    Connection, Connectivity, Network, NetworkDescription, PopId, Source, Synapse,
+};
 use snn_core::{Crossing, Integration, LifParams, LifReset};
 
 use ndarray::Array2;
@@ -42,13 +44,11 @@ fn key(kind: &str, k: usize, what: &str) -> String {
 }
 
 /// The chain of `net`: its source population, then each projection and its target.
-fn chain_of(net: &Network) -> Result<(PopId, Vec<(usize, PopId)>)> {
-    let pops = net.populations();
-    let infos = (0..net.projections())
-        .map(|k| net.projection(k))
-        .collect::<snn_core::Result<Vec<_>>>()?;
+fn chain_of(net: &NetworkDescription) -> Result<(PopId, Vec<(usize, PopId)>)> {
+    let pops = net.populations().len();
+    let infos: Vec<_> = net.projections().iter().map(|p| p.info()).collect();
     let sources: Vec<usize> = (0..pops)
-        .filter(|&p| matches!(net.model(PopId::new(p)), Ok(None)))
+        .filter(|&p| net.populations()[p].source().is_some())
         .collect();
     let [source] = sources.as_slice() else {
         return Err(NirError::Unsupported(format!(
@@ -104,15 +104,26 @@ fn chain_of(net: &Network) -> Result<(PopId, Vec<(usize, PopId)>)> {
     Ok((PopId::new(*source), steps))
 }
 
-/// The NIR graph of a feed-forward chain of populations (see the [module docs](self)).
+/// The NIR graph of a feed-forward chain of populations, with its weights as they are now
+/// (see [`from_description`]).
+///
+/// # Errors
+/// As [`from_description`].
+pub fn from_network(net: &Network) -> Result<NirGraph> {
+    from_description(&net.current_description())
+}
+
+/// The NIR graph of the description of a feed-forward chain of populations (see the
+/// [module docs](self)), read directly: its populations' models, its projections' synapses,
+/// delays and starting weights.
 ///
 /// # Errors
 /// A network that is not one chain from one population of spike sources, a conductance
 /// synapse, or matrices above snn-core's memory limit.
-pub fn from_network(net: &Network) -> Result<NirGraph> {
+pub fn from_description(net: &NetworkDescription) -> Result<NirGraph> {
     let (source, steps) = chain_of(net)?;
     let dt_ms = net.dt();
-    let n0 = net.size(source)?;
+    let n0 = net.population(source)?.n();
     let mut nodes = vec![(
         "input".to_string(),
         Node::Input {
@@ -132,11 +143,12 @@ pub fn from_network(net: &Network) -> Result<NirGraph> {
     ];
     for (k, (proj, to)) in steps.iter().enumerate() {
         let k = k + 1;
-        let info = net.projection(*proj)?;
-        let p = net
-            .model(*to)?
+        let info = net.projection(*proj)?.info();
+        let to_pop = net.population(*to)?;
+        let p = to_pop
+            .model()
             .ok_or_else(|| NirError::Format("a chain population without a model".into()))?;
-        let (n_from, n_to) = (net.size(info.from)?, net.size(*to)?);
+        let (n_from, n_to) = (net.population(info.from)?.n(), to_pop.n());
         let dense = net.dense_weights(*proj)?;
         let tau = p.tau_m() / 1000.0;
         let n = n_to;
@@ -178,10 +190,7 @@ pub fn from_network(net: &Network) -> Result<NirGraph> {
         last = neu;
         let flag = |b: bool| Meta::number(if b { 1.0 } else { 0.0 });
         metadata.extend([
-            (
-                key("pop", k, "name"),
-                Meta::Text(net.name(*to)?.to_string()),
-            ),
+            (key("pop", k, "name"), Meta::Text(to_pop.name().to_string())),
             (key("pop", k, "t_ref_ms"), Meta::number(p.t_ref())),
             (key("pop", k, "v0"), Meta::number(p.v0())),
             (
@@ -211,7 +220,7 @@ pub fn from_network(net: &Network) -> Result<NirGraph> {
             ),
         ]);
     }
-    let n_last = net.size(steps[steps.len() - 1].1)?;
+    let n_last = net.population(steps[steps.len() - 1].1)?.n();
     nodes.push((
         "output".to_string(),
         Node::Output {
@@ -250,6 +259,20 @@ fn uniform(node: &str, name: &str, v: &[f64]) -> Result<f64> {
 /// Not such a chain; an `Affine` bias other than 0; neurons of one node whose parameters
 /// differ; a `w_in` that is not uniform; an input of the wrong size; values snn-core refuses.
 pub fn to_network(g: &NirGraph, input: Source, seed: u64) -> Result<(Network, Vec<PopId>)> {
+    let (desc, ids) = to_description(g, input, seed)?;
+    Ok((Network::new(desc)?, ids))
+}
+
+/// The description of the network a NIR chain describes (see [`to_network`]): the
+/// populations, projections and weights mapped directly, the connectivity drawn from `seed`.
+///
+/// # Errors
+/// As [`to_network`].
+pub fn to_description(
+    g: &NirGraph,
+    input: Source,
+    seed: u64,
+) -> Result<(NetworkDescription, Vec<PopId>)> {
     let chain = g.chain()?;
     let Some((_, Node::Input { shape })) = chain.first() else {
         return Err(NirError::Format("no Input".into()));
@@ -425,14 +448,14 @@ pub fn to_network(g: &NirGraph, input: Source, seed: u64) -> Result<(Network, Ve
         ids.push(id);
         n_from = n_to;
     }
-    let mut net = b.build(seed)?;
+    let mut desc = b.describe(seed)?;
     for (proj, n_from, n_to, w) in per_synapse {
         // Rows by source, targets ascending (all-to-all): w[source][target] = W[target][source].
         let rows: Vec<f64> = (0..n_from)
             .flat_map(|i| (0..n_to).map(move |j| (i, j)))
             .map(|(i, j)| w[j * n_from + i])
             .collect();
-        net.set_weights(proj, &rows)?;
+        desc = desc.with_weights(proj, &rows)?;
     }
-    Ok((net, ids))
+    Ok((desc, ids))
 }

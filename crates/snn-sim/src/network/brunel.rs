@@ -3,7 +3,8 @@
 
 use rand::Rng;
 
-use super::{Connection, Connectivity, Network, PopId, Synapse};
+use super::seed::stream;
+use super::{Connection, Connectivity, Network, NetworkDescription, PopId, Synapse};
 use crate::error::{positive, Result, SnnError};
 use crate::neuron::LifParams;
 
@@ -105,14 +106,14 @@ impl Brunel {
             .dt(self.dt_ms)
             .build()
     }
-    /// Builds the network with `seed` (connectivity, Poisson inputs, and initial potentials
-    /// drawn uniformly in `[V_r, θ)`). Returns it with the excitatory and inhibitory
+    /// The network's description with `seed` (connectivity, Poisson inputs, and starting
+    /// potentials drawn uniformly in `[V_r, θ)`), with the excitatory and inhibitory
     /// populations.
     ///
     /// # Errors
     /// `g` negative or not finite, `nu_ratio` not positive, `scale` outside (0, 1] or so
     /// small that a population has fewer than 20 neurons, a bad `dt_ms` or `delay_ms`.
-    pub fn build(&self, seed: u64) -> Result<(Network, PopId, PopId)> {
+    pub fn describe(&self, seed: u64) -> Result<(NetworkDescription, PopId, PopId)> {
         crate::error::non_negative("g", "", self.g)?;
         positive("nu_ratio", "", self.nu_ratio)?;
         positive("scale", "", self.scale)?;
@@ -141,13 +142,23 @@ impl Brunel {
         for to in [e, i] {
             b.poisson(to, self.c_e(), self.nu_ext_hz(), Synapse::Delta { w: j })?;
         }
-        let mut net = b.build(seed)?;
-        let mut rng = super::stream(seed, 0, 0);
+        let mut desc = b.describe(seed)?;
+        let mut rng = stream(seed, 0, 0);
         for pop in [e, i] {
-            let n = net.v(pop)?.len();
+            let n = desc.population(pop)?.n();
             let v: Vec<f64> = (0..n).map(|_| rng.gen_range(10.0..20.0)).collect();
-            net.set_v(pop, &v)?;
+            desc = desc.with_v0(pop, &v)?;
         }
-        Ok((net, e, i))
+        Ok((desc, e, i))
+    }
+
+    /// The network in its starting state (see [`describe`](Self::describe)), with the
+    /// excitatory and inhibitory populations.
+    ///
+    /// # Errors
+    /// As [`describe`](Self::describe).
+    pub fn build(&self, seed: u64) -> Result<(Network, PopId, PopId)> {
+        let (desc, e, i) = self.describe(seed)?;
+        Ok((Network::new(desc)?, e, i))
     }
 }

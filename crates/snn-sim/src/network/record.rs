@@ -1,6 +1,8 @@
 //! What a network run records and returns, and the statistics read from it.
 
-use super::*;
+use super::PopId;
+use crate::error::{Result, SnnError};
+use crate::population::SpikeTrains;
 
 /// What a [`Network::run`] records. Spike counts per neuron and the number of spikes of
 /// each population at every step are always kept.
@@ -88,10 +90,10 @@ impl NetworkResult {
     /// # Errors
     /// An unknown population.
     pub fn population(&self, pop: PopId) -> Result<&PopResult> {
-        self.pops.get(pop.0).ok_or(SnnError::IndexOutOfRange {
+        self.pops.get(pop.index()).ok_or(SnnError::IndexOutOfRange {
             name: "population",
             len: self.pops.len(),
-            index: pop.0,
+            index: pop.index(),
         })
     }
     /// Spikes delivered by each projection (a spike of a source with `m` targets counts `m`),

@@ -6,8 +6,11 @@ use std::time::Instant;
 
 use rand::Rng;
 
-use super::build::stream;
-use super::{Connection, Connectivity, NetRecord, Network, Pairing, PopId, Source, Stdp, Synapse};
+use super::seed::stream;
+use super::{
+    Connection, Connectivity, NetRecord, Network, NetworkDescription, Pairing, PopId, Source, Stdp,
+    Synapse,
+};
 use crate::error::{positive, Result, SnnError};
 use crate::neuron::LifParams;
 
@@ -241,14 +244,14 @@ impl Song {
         Ok(())
     }
 
-    /// The network: population 0 the neuron, then the correlated inputs (if any) and the
-    /// independent ones, each group with one plastic projection (in that order); weights
-    /// uniform in `[0, g_max]` drawn from `seed`.
+    /// The network's description: population 0 the neuron, then the correlated inputs (if
+    /// any) and the independent ones, each group with one plastic projection (in that
+    /// order); starting weights uniform in `[0, g_max]` drawn from `seed`.
     ///
     /// # Errors
     /// A bad value: no inputs, more correlated inputs than inputs, `c` outside [0, 1], a rate
     /// with `rate·dt > 1`, a non-positive `g_max`, time constant or step.
-    pub fn build(&self, seed: u64) -> Result<(Network, PopId)> {
+    pub fn describe(&self, seed: u64) -> Result<(NetworkDescription, PopId)> {
         self.validate()?;
         let rule = self.rule()?;
         let mut b = Network::builder();
@@ -268,22 +271,30 @@ impl Song {
             )?;
             b.connect(u, out, conn)?;
         }
-        let mut net = b.build(seed)?;
+        let mut desc = b.describe(seed)?;
         let mut rng = stream(seed, 9, 0);
-        for p in 0..net.projs.len() {
-            let w: Vec<f64> = (0..net.synapses_of(p)?)
+        for p in 0..desc.projections().len() {
+            let w: Vec<f64> = (0..desc.projection(p)?.synapses())
                 .map(|_| rng.gen::<f64>() * rule.w_max())
                 .collect();
-            net.set_weights(p, &w)?;
+            desc = desc.with_weights(p, &w)?;
         }
-        Ok((net, out))
+        Ok((desc, out))
+    }
+
+    /// The network in its starting state (see [`describe`](Self::describe)).
+    ///
+    /// # Errors
+    /// As [`describe`](Self::describe).
+    pub fn build(&self, seed: u64) -> Result<(Network, PopId)> {
+        let (desc, out) = self.describe(seed)?;
+        Ok((Network::new(desc)?, out))
     }
 
     /// The weights over `g_max`, in input order.
     fn weights(net: &Network, w_max: f64) -> Vec<f64> {
-        net.projs
-            .iter()
-            .filter_map(|p| p.weights.as_deref())
+        (0..net.projections())
+            .filter_map(|p| net.weights(p).ok().flatten())
             .flatten()
             .map(|w| w / w_max)
             .collect()

@@ -165,44 +165,6 @@ impl Stdp {
             -self.a_minus * (dt_ms / self.tau_post).exp()
         }
     }
-    /// The weight after one pre and one post spike `dt_ms = t_post − t_pre` apart, from
-    /// `w0`, simulated: a network of step `step_ms` with two spike generators and one plastic
-    /// delta synapse between them (the spikes at whole steps, the earlier one at 200 ms).
-    /// Before clipping it is `w0 + window(Δt)` to rounding, with `Δt` rounded to whole steps.
-    ///
-    /// # Errors
-    /// `w0` outside `[0, w_max]`, a bad step, or `|dt_ms|` above 1e6 ms.
-    pub fn simulate_pair(&self, w0: f64, dt_ms: f64, step_ms: f64) -> Result<f64> {
-        use super::{Connection, Connectivity, NetRecord, Network, Source, Synapse};
-        self.check_w(w0)?;
-        if !(dt_ms.is_finite() && dt_ms.abs() <= 1e6) {
-            return Err(SnnError::OutOfRange {
-                name: "dt",
-                range: "[-1e6, 1e6] ms",
-                value: dt_ms,
-            });
-        }
-        let mut b = Network::builder();
-        b.dt(step_ms)?;
-        let first = 200.0;
-        let (t_pre, t_post) = if dt_ms >= 0.0 {
-            (first, first + dt_ms)
-        } else {
-            (first - dt_ms, first)
-        };
-        let pre = b.source("pre", Source::times(1, vec![(0, t_pre)]))?;
-        let post = b.source("post", Source::times(1, vec![(0, t_post)]))?;
-        let syn = Synapse::Delta { w: w0 };
-        b.connect(
-            pre,
-            post,
-            Connection::new(syn, Connectivity::AllToAll).stdp(*self),
-        )?;
-        let mut net = b.build(0)?;
-        let steps = ((t_pre.max(t_post) / step_ms).round() as usize) + 1;
-        net.run(steps, &NetRecord::counts())?;
-        Ok(net.weights(0)?.map_or(w0, |w| w[0]))
-    }
     /// Checks a starting weight against `[0, w_max]`.
     pub(crate) fn check_w(&self, w: f64) -> Result<()> {
         if !(0.0..=self.w_max).contains(&w) {
@@ -311,11 +273,6 @@ impl StdpState {
             tr.a.fill(0.0);
             tr.at.fill(0);
         }
-    }
-
-    /// The rule.
-    pub(crate) fn rule(&self) -> &Stdp {
-        &self.rule
     }
 
     /// Bytes held: two traces (16 bytes) per neuron on each side, 8 bytes per synapse for

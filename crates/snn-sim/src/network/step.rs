@@ -1,11 +1,62 @@
-//! One step of a network, in its three parts: Poisson arrivals, the neuron update, and the
-//! propagation of the step's spikes.
+//! One step of a network over its description and its state (see the
+//! [module docs](super) for the order): Poisson arrivals, the neuron update, the propagation
+//! of the step's spikes, and plasticity. The description is only read; the state is the only
+//! thing written.
 
-use super::*;
+use super::description::{NetworkDescription, ProjectionDescription};
+use super::state::{GroupState, InputState, NetworkState, ProjState, INPUT_BLOCK};
+use super::synapse::Channel;
+use crate::error::Result;
+use crate::neuron::Kernel;
+use crate::Rng64;
+
+/// One step of the network `desc` from `state` (see the [module docs](super)): the only
+/// way a state changes as time passes. `parallel` spreads the work of large populations over
+/// rayon's threads (same spikes, bit for bit); it needs the `parallel` feature and is
+/// ignored without it.
+///
+/// # Errors
+/// A state made for another description (nothing changes).
+pub fn step(desc: &NetworkDescription, state: &mut NetworkState, parallel: bool) -> Result<()> {
+    state.check(desc)?;
+    step_unchecked(desc, state, parallel);
+    Ok(())
+}
+
+/// [`step`] for a state already checked against `desc`.
+pub(super) fn step_unchecked(desc: &NetworkDescription, state: &mut NetworkState, parallel: bool) {
+    let t = state.t;
+    for (input, d) in state.inputs.iter_mut().zip(&desc.inputs) {
+        deliver_input(input, &mut state.groups[d.to().index()], t, parallel);
+    }
+    for g in &mut state.groups {
+        match &mut g.source {
+            Some(s) => s.step(t, &mut g.spiked, &mut g.counts),
+            None => update_group(g, t, parallel),
+        }
+    }
+    for ((d, p), events) in desc
+        .projections
+        .iter()
+        .zip(&mut state.projs)
+        .zip(&mut state.events)
+    {
+        let (from, to) = (d.from().index(), d.to().index());
+        let spiked = std::mem::take(&mut state.groups[from].spiked);
+        *events += propagate(d, p, &spiked, &mut state.groups[to], t, parallel);
+        state.groups[from].spiked = spiked;
+        // Plasticity after the spikes left with the weights of the step.
+        if let (Some((s, true)), Some(w)) = (&mut p.stdp, &mut p.weights) {
+            let (pre, post) = (&state.groups[from].spiked, &state.groups[to].spiked);
+            s.apply(t, pre, post, d.row_starts(), d.target_indices(), w);
+        }
+    }
+    state.t += 1;
+}
 
 /// Poisson arrivals (part 1 of a step) of step `t` into this step's slot of their channel.
 #[inline(never)]
-pub(super) fn deliver_input(input: &mut Input, g: &mut Group, t: u64, parallel: bool) {
+fn deliver_input(input: &mut InputState, g: &mut GroupState, t: u64, parallel: bool) {
     let c = &mut g.channels[input.channel];
     let n = g.v.len();
     let base = (t % c.slots as u64) as usize * n;
@@ -69,23 +120,30 @@ fn prefetch(data: &[u32]) {
 }
 
 /// Propagation (part 3 of a step): the spikes of step `t` of `p`'s source (`spiked`),
-/// written `p.delay` steps ahead into the target's ring (their weights, for per-synapse
+/// written `d.delay` steps ahead into the target's ring (their weights, for per-synapse
 /// weights; a count per target, for a shared weight); returns the deliveries.
 #[inline(never)]
-pub(super) fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, parallel: bool) -> u64 {
+fn propagate(
+    d: &ProjectionDescription,
+    p: &ProjState,
+    spiked: &[u32],
+    g: &mut GroupState,
+    t: u64,
+    parallel: bool,
+) -> u64 {
     if g.source.is_some() {
         // Spike sources take no input.
-        return deliveries(p, spiked);
+        return deliveries(d, spiked);
     }
     let n = g.v.len();
     let c = &mut g.channels[p.channel];
-    let base = ((t + 1 + p.delay as u64) % c.slots as u64) as usize * n;
+    let base = ((t + 1 + d.delay as u64) % c.slots as u64) as usize * n;
     let Some(w) = &p.weights else {
         let counts = &mut c.classes[p.class].1[base..base + n];
-        return propagate_counts(p, spiked, counts, parallel);
+        return propagate_counts(d, spiked, counts, parallel);
     };
     let slot = &mut c.ring[base..base + n];
-    let count = deliveries(p, spiked);
+    let count = deliveries(d, spiked);
     #[cfg(feature = "parallel")]
     if parallel && n >= 2 * UPDATE_BLOCK && count >= 4096 {
         use rayon::prelude::*;
@@ -96,10 +154,10 @@ pub(super) fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, paralle
         slot.par_chunks_mut(size).enumerate().for_each(|(r, part)| {
             let (lo, hi) = ((r * size) as u32, (r * size + part.len()) as u32);
             for &i in spiked {
-                let row = p.csr.row(i as usize);
+                let row = d.csr.row(i as usize);
                 let a = row.partition_point(|&j| j < lo);
                 let b = a + row[a..].partition_point(|&j| j < hi);
-                let start = p.csr.start[i as usize];
+                let start = d.csr.start[i as usize];
                 for (&j, &x) in row[a..b].iter().zip(&w[start + a..start + b]) {
                     part[(j - lo) as usize] += x;
                 }
@@ -109,8 +167,8 @@ pub(super) fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, paralle
     }
     let _ = parallel;
     for &i in spiked {
-        let row = p.csr.row(i as usize);
-        let start = p.csr.start[i as usize];
+        let row = d.csr.row(i as usize);
+        let start = d.csr.start[i as usize];
         for (&j, &x) in row.iter().zip(&w[start..start + row.len()]) {
             slot[j as usize] += x;
         }
@@ -119,7 +177,7 @@ pub(super) fn propagate(p: &Proj, spiked: &[u32], g: &mut Group, t: u64, paralle
 }
 
 /// Deliveries of `spiked` through `p`: the sum of their out-degrees.
-fn deliveries(p: &Proj, spiked: &[u32]) -> u64 {
+fn deliveries(p: &ProjectionDescription, spiked: &[u32]) -> u64 {
     spiked
         .iter()
         .map(|&i| p.csr.row(i as usize).len() as u64)
@@ -129,7 +187,12 @@ fn deliveries(p: &Proj, spiked: &[u32]) -> u64 {
 /// Propagation through a projection with one shared weight: each delivery adds 1 to its
 /// target's count (the step multiplies by the weight once per target); returns the
 /// deliveries.
-fn propagate_counts(p: &Proj, spiked: &[u32], counts: &mut [u32], parallel: bool) -> u64 {
+fn propagate_counts(
+    p: &ProjectionDescription,
+    spiked: &[u32],
+    counts: &mut [u32],
+    parallel: bool,
+) -> u64 {
     let n = counts.len();
     let count = deliveries(p, spiked);
     #[cfg(feature = "parallel")]
@@ -178,7 +241,7 @@ fn propagate_counts(p: &Proj, spiked: &[u32], counts: &mut [u32], parallel: bool
 /// Update (part 2 of a step): arrivals of this step into the channels' state, then the
 /// neuron update of one population.
 #[inline(never)]
-pub(super) fn update_group(g: &mut Group, t: u64, parallel: bool) {
+fn update_group(g: &mut GroupState, t: u64, parallel: bool) {
     let n = g.v.len();
     let k = g.k;
     if !g.dv.is_empty() {
@@ -241,7 +304,7 @@ pub(super) fn update_group(g: &mut Group, t: u64, parallel: bool) {
         ge: &g.ge,
         dv: &g.dv,
     };
-    let tau_m = g.params.tau_m();
+    let tau_m = g.tau_m;
     g.spiked.clear();
     #[cfg(feature = "parallel")]
     if parallel && n >= 2 * UPDATE_BLOCK {
