@@ -41,8 +41,8 @@ pub use encode::{
 };
 pub use error::{Result, SnnError, MAX_BYTES, MAX_MAGNITUDE};
 pub use network::{
-    Connection, Connectivity, NetRecord, Network, NetworkBuilder, NetworkResult, PopId, PopResult,
-    RegimeStats, Synapse,
+    Connection, Connectivity, NetRecord, Network, NetworkBuilder, NetworkDescription,
+    NetworkResult, NetworkState, PopId, PopResult, RegimeStats, Synapse,
 };
 pub use neuron::{
     Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams,
