@@ -96,6 +96,19 @@ pub(crate) fn classify(args: ClassifyArgs) -> Result<String, String> {
         EncodingArg::Latency => Encoding::Latency,
         EncodingArg::Current => Encoding::Current,
     };
+    // The settings first, checked without any data; then the data they fit.
+    let params = Classifier::builder()
+        .steps(steps)
+        .encoding(encoding)
+        .decay(decay)
+        .copies(copies)
+        .params()
+        .map_err(e)?;
+    let cfg = TrainConfig::builder()
+        .epochs(epochs)
+        .lr(lr)
+        .build()
+        .map_err(e)?;
     let data = load(dataset, n_samples, centers, cluster_std, seed).map_err(e)?;
     let mut rng = snn_core::rng(seed);
     let (train_rows, test_rows) = data.split_indices(0.25, &mut rng).map_err(e)?;
@@ -103,20 +116,8 @@ pub(crate) fn classify(args: ClassifyArgs) -> Result<String, String> {
         data.select(&train_rows).map_err(e)?,
         data.select(&test_rows).map_err(e)?,
     );
-    let mut clf = Classifier::builder()
-        .steps(steps)
-        .encoding(encoding)
-        .decay(decay)
-        .copies(copies)
-        .build(&train)
-        .map_err(e)?;
-    let cfg = TrainConfig::builder()
-        .epochs(epochs)
-        .lr(lr)
-        .build()
-        .map_err(e)?;
     let start = Instant::now();
-    let history = clf
+    let (clf, history) = params
         .fit(&train, None, &cfg, &mut snn_core::rng(seed))
         .map_err(e)?;
     let train_seconds = start.elapsed().as_secs_f64();

@@ -40,9 +40,9 @@ pub use snn_plot::{self, chart, gallery};
 pub use snn_sim::{self, bench, check, network};
 
 pub use snn_learn::{
-    accuracy, Blobs, BlobsConfig, Centers, Classifier, ClassifierBuilder, Confusion, Encoding,
-    Grid, History, Logistic, MinMaxScaler, OriginalDemo, Response, Standardizer, TrainBuilder,
-    TrainConfig, OUTPUT_THRESHOLD,
+    accuracy, Blobs, BlobsConfig, Centers, Classifier, ClassifierBuilder, ClassifierParams,
+    Confusion, Encoding, Grid, History, Logistic, MinMaxScaler, OriginalDemo, Response,
+    Standardizer, TrainBuilder, TrainConfig, OUTPUT_THRESHOLD,
 };
 pub use snn_plot::{Chart, Snapshot, StepThrough};
 pub use snn_sim::{

@@ -476,3 +476,41 @@ fn large_rates_keep_the_softmax_finite() {
     assert!(h.loss[0].is_finite() && h.loss[0] > 100.0, "{}", h.loss[0]);
     assert!(clf.w().iter().all(|w| w.is_finite()));
 }
+
+#[test]
+fn settings_are_built_without_data_and_fit_any_data() {
+    // The settings need no data: checked once, reusable.
+    let params = Classifier::builder()
+        .steps(40)
+        .encoding(Encoding::Rate)
+        .copies(3)
+        .params()
+        .unwrap();
+    assert_eq!((params.steps(), params.copies()), (40, 3));
+    assert_eq!(params.encoding(), Encoding::Rate);
+    // Bad settings are refused before any data is seen.
+    let bad = Classifier::builder().p_max(1.5).params().unwrap_err();
+    assert!(
+        matches!(bad, SnnError::OutOfRange { name: "p_max", .. }),
+        "{bad}"
+    );
+    assert!(Classifier::builder().steps(0).params().is_err());
+    let cfg = TrainConfig::builder().epochs(15).build().unwrap();
+    let (train2, test2) = split(5, 2, 1.0, 200);
+    let (train3, _) = split(6, 3, 1.0, 200);
+    let (clf2, h2) = params
+        .fit(&train2, Some(&test2), &cfg, &mut rng(4))
+        .unwrap();
+    let (clf3, _) = params.fit(&train3, None, &cfg, &mut rng(4)).unwrap();
+    assert_eq!(clf2.classes(), 2);
+    assert_eq!(clf3.classes(), 3);
+    assert_eq!(clf2.params(), params);
+    assert_eq!(clf3.params(), params);
+    // Fitting from the settings is the untrained classifier trained from zero.
+    let mut same = params.untrained(&train2).unwrap();
+    assert!(same.w().iter().all(|&w| w == 0.0));
+    let h = same.fit(&train2, Some(&test2), &cfg, &mut rng(4)).unwrap();
+    assert_eq!(same, clf2);
+    assert_eq!(h, h2);
+    assert!(clf2.accuracy(&test2, &mut rng(1)).unwrap() > 0.9);
+}

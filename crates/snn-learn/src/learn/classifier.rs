@@ -5,14 +5,14 @@ use rand::Rng;
 
 use crate::data::{Blobs, Grid};
 use crate::readout::{accuracy, Confusion};
-use snn_sim::check::{all_finite, finite, fits, nonzero};
+use snn_sim::check::{all_finite, fits, nonzero};
 use snn_sim::{
-    DiscreteParams, Drive, LatencyEncoder, Population, RateEncoder, RateModel, Record, Reset,
-    Result, SnnError, MAX_MAGNITUDE,
+    DiscreteParams, Drive, LatencyEncoder, Population, RateEncoder, RateModel, Record, Result,
+    SnnError, MAX_MAGNITUDE,
 };
 
 use super::fit::argmax;
-use super::{Encoding, Standardizer, LATENCY_CUTOFF, OUTPUT_THRESHOLD, Z_SPAN};
+use super::{Encoding, Standardizer, DEFAULT_COPIES, DEFAULT_P_MAX, LATENCY_CUTOFF, Z_SPAN};
 
 /// What one sample does to the output layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,147 +68,7 @@ pub struct Classifier {
     pub(crate) copies: usize,
 }
 
-/// Builder for [`Classifier`]. Public fields, nothing checked until [`build`](Self::build).
-///
-/// ```
-/// # use snn_learn::{BlobsConfig, Classifier, Encoding};
-/// let train = BlobsConfig::original().generate()?;
-/// let clf = Classifier::builder().steps(60).encoding(Encoding::Rate).copies(8).build(&train)?;
-/// assert_eq!((clf.steps(), clf.copies(), clf.classes()), (60, 8, 2));
-/// # Ok::<(), snn_sim::SnnError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ClassifierBuilder {
-    /// Simulation length per sample, steps (>= 1). Default 100.
-    pub steps: usize,
-    /// How the features reach the output neurons. Default [`Encoding::Current`].
-    pub encoding: Encoding,
-    /// Leak of the output neurons per step, `V ← decay · V + I`, in (0, 1]; 1 is no leak.
-    /// Default 0.995 (a membrane time constant of 200 steps).
-    pub decay: f64,
-    /// Firing threshold of the output neurons, in units of input charge (> 0). Default
-    /// [`OUTPUT_THRESHOLD`].
-    pub threshold: f64,
-    /// Largest spike probability per step of an input channel (rate encoding), in (0, 1].
-    /// Default 0.5.
-    pub p_max: f64,
-    /// Encoder neurons per ON/OFF channel (spike encodings, >= 1): independent copies whose
-    /// spikes share the channel's charge, so rate-coding noise falls as `1/√copies`.
-    /// Default 4.
-    pub copies: usize,
-}
-
-impl Default for ClassifierBuilder {
-    fn default() -> Self {
-        Self {
-            steps: 100,
-            encoding: Encoding::Current,
-            decay: 0.995,
-            threshold: OUTPUT_THRESHOLD,
-            p_max: 0.5,
-            copies: 4,
-        }
-    }
-}
-
-impl ClassifierBuilder {
-    /// Sets the simulation length per sample, steps.
-    pub fn steps(mut self, steps: usize) -> Self {
-        self.steps = steps;
-        self
-    }
-    /// Sets the input encoding.
-    pub fn encoding(mut self, encoding: Encoding) -> Self {
-        self.encoding = encoding;
-        self
-    }
-    /// Sets the output neurons' leak per step.
-    pub fn decay(mut self, decay: f64) -> Self {
-        self.decay = decay;
-        self
-    }
-    /// Sets the output neurons' firing threshold.
-    pub fn threshold(mut self, threshold: f64) -> Self {
-        self.threshold = threshold;
-        self
-    }
-    /// Sets the rate encoding's largest spike probability per step.
-    pub fn p_max(mut self, p_max: f64) -> Self {
-        self.p_max = p_max;
-        self
-    }
-    /// Sets the encoder neurons per ON/OFF channel.
-    pub fn copies(mut self, copies: usize) -> Self {
-        self.copies = copies;
-        self
-    }
-    /// An untrained classifier (all weights 0) for `train`'s features and classes, its
-    /// standardisation fitted on `train`. The output neurons reset by subtraction (the
-    /// readout counts each spike as a threshold's worth of charge).
-    ///
-    /// # Errors
-    /// Fewer than two classes, zero `steps` or `copies`, `p_max` outside (0, 1], a bad
-    /// `decay` or `threshold` (as [`DiscreteParams`]), a constant feature, or buffers for
-    /// `copies × steps` above [`MAX_BYTES`](snn_sim::MAX_BYTES), refused before anything is
-    /// allocated.
-    pub fn build(self, train: &Blobs) -> Result<Classifier> {
-        nonzero("steps", self.steps)?;
-        nonzero("copies", self.copies)?;
-        finite("p_max", self.p_max)?;
-        if !(self.p_max > 0.0 && self.p_max <= 1.0) {
-            return Err(SnnError::OutOfRange {
-                name: "p_max",
-                range: "(0, 1]",
-                value: self.p_max,
-            });
-        }
-        if train.n_classes < 2 {
-            return Err(SnnError::TooFew {
-                name: "classes",
-                min: 2,
-                got: train.n_classes,
-            });
-        }
-        let neuron = DiscreteParams::builder()
-            .decay(self.decay)
-            .threshold(self.threshold)
-            .reset(Reset::Subtract)
-            .build()?;
-        let features = train.x.ncols();
-        fits(
-            "features",
-            (features + 1).saturating_mul(train.n_classes),
-            8,
-        )?;
-        // Every buffer `copies` sizes, checked before any is allocated: the encoder synapses,
-        // and per sample the encoder intensities, spikes and input currents.
-        let rows = match self.encoding {
-            Encoding::Current => 0,
-            Encoding::Rate | Encoding::Latency => (2 * features).saturating_mul(self.copies),
-        };
-        fits("copies", rows.saturating_mul(train.n_classes), 8)?;
-        fits("copies", rows.saturating_mul(self.steps), 8)?;
-        fits("steps", self.steps.saturating_mul(train.n_classes), 8)?;
-        let standardizer = Standardizer::fit(train.x.view())?;
-        Ok(Classifier {
-            w: Array2::zeros((features + 1, train.n_classes)),
-            standardizer,
-            neuron,
-            steps: self.steps,
-            encoding: self.encoding,
-            p_max: self.p_max,
-            copies: self.copies,
-        })
-    }
-}
-
 impl Classifier {
-    /// A builder with the defaults: 100 steps, [`Encoding::Current`], output neurons with
-    /// decay 0.995 and threshold [`OUTPUT_THRESHOLD`], `p_max` 0.5, 4 encoder copies.
-    pub fn builder() -> ClassifierBuilder {
-        ClassifierBuilder::default()
-    }
-
     /// A classifier put together from its parts (for example read back from a NIR file):
     /// weights `w` (one row per feature, then the bias row; one column per class), the
     /// standardisation, the output neuron, steps per sample, and [`Encoding::Current`] (the
@@ -248,15 +108,14 @@ impl Classifier {
             });
         }
         fits("steps", steps.saturating_mul(w.ncols()), 8)?;
-        let defaults = ClassifierBuilder::default();
         Ok(Classifier {
             w,
             standardizer,
             neuron,
             steps,
             encoding: Encoding::Current,
-            p_max: defaults.p_max,
-            copies: defaults.copies,
+            p_max: DEFAULT_P_MAX,
+            copies: DEFAULT_COPIES,
         })
     }
 

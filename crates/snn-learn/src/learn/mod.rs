@@ -28,6 +28,12 @@ const LATENCY_CUTOFF: f64 = 0.3;
 /// than once per step and its spike count follows its input instead of saturating.
 pub const OUTPUT_THRESHOLD: f64 = 20.0;
 
+/// Default largest spike probability per step of an input channel (rate encoding).
+const DEFAULT_P_MAX: f64 = 0.5;
+
+/// Default encoder neurons per ON/OFF channel (spike encodings).
+const DEFAULT_COPIES: usize = 4;
+
 /// Standard deviations of a feature that drive an ON or OFF channel to full intensity.
 pub const Z_SPAN: f64 = 3.0;
 
@@ -69,9 +75,11 @@ mod classifier;
 mod config;
 mod fit;
 mod logistic;
+mod params;
 mod standardize;
 
-pub use classifier::{Classifier, ClassifierBuilder, Response};
+pub use classifier::{Classifier, Response};
 pub use config::{History, TrainBuilder, TrainConfig};
 pub use logistic::Logistic;
+pub use params::{ClassifierBuilder, ClassifierParams};
 pub use standardize::Standardizer;
