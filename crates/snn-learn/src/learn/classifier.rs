@@ -122,7 +122,7 @@ impl Classifier {
     /// Short for `Classifier::builder().steps(steps).encoding(encoding).build(train)`.
     ///
     /// # Errors
-    /// As [`ClassifierBuilder::build`].
+    /// As [`ClassifierBuilder::build`](super::ClassifierBuilder::build).
     pub fn new(train: &Blobs, steps: usize, encoding: Encoding) -> Result<Self> {
         Self::builder().steps(steps).encoding(encoding).build(train)
     }

@@ -4,7 +4,7 @@ use super::PopId;
 use crate::error::{Result, SnnError};
 use crate::population::SpikeTrains;
 
-/// What a [`Network::run`] records. Spike counts per neuron and the number of spikes of
+/// What a [`Network::run`](super::Network::run) records. Spike counts per neuron and the number of spikes of
 /// each population at every step are always kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetRecord {
@@ -59,7 +59,7 @@ pub struct PopResult {
     pub(super) traces: Vec<(usize, Vec<f64>)>,
 }
 
-/// What a [`Network::run`] returns. Charts read it; they never re-run the network.
+/// What a [`Network::run`](super::Network::run) returns. Charts read it; they never re-run the network.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkResult {
     pub(super) steps: usize,

@@ -104,7 +104,8 @@ impl NetworkState {
     /// start of its seed.
     ///
     /// # Errors
-    /// A synapse kind its target's model refuses (see [`ChannelConsts`]).
+    /// A synapse kind its target's model refuses (a conductance into a model that does not
+    /// integrate exactly).
     pub fn new(desc: &NetworkDescription) -> Result<Self> {
         let (dt, seed) = (desc.dt, desc.seed);
         let mut groups: Vec<GroupState> = desc
