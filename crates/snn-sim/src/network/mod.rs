@@ -28,6 +28,17 @@
 //! target neurons. Same seed, same spikes, on every machine. Experiments ([`Brunel`],
 //! [`Song`], [`probe`]) are descriptions built with the builder, outside the engine.
 //!
+//! ```
+//! use snn_sim::network::{step, Brunel, NetworkState};
+//! let (desc, e, _i) = Brunel::paper(5.0, 2.0).scale(0.05).describe(1)?;
+//! let mut state = NetworkState::new(&desc)?;
+//! for _ in 0..500 {
+//!     step(&desc, &mut state, false)?; // 50 ms
+//! }
+//! assert!(state.counts(e)?.iter().sum::<u32>() > 0);
+//! # Ok::<(), snn_sim::SnnError>(())
+//! ```
+//!
 //! The modules, each using only those before it: `connect`, `synapse`, `stdp`, `source`,
 //! `poisson`, `seed` (parts); `description`; `state`; `step`; `record`; `net`; `builder`;
 //! then the experiments `brunel`, `song`, `probe`.
