@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use clap::Args;
 use serde_json::json;
+use snn_core::check::{self, Param, Values};
 use snn_core::{bench, Drive, LifParams, Population, Record, SnnError};
 
 use crate::common::*;
@@ -11,11 +12,9 @@ use crate::common::*;
 /// The flags of `snn bench`.
 #[derive(Args)]
 pub(crate) struct BenchArgs {
-    /// Number of neurons.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = NEURONS.help())]
     n: usize,
-    /// Number of steps.
-    #[arg(long, default_value_t = 1000, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1000, allow_negative_numbers = true, help = STEPS.help())]
     steps: usize,
     /// Floating-point precision.
     #[arg(long, value_enum, default_value = "f32")]
@@ -27,25 +26,29 @@ pub(crate) struct BenchArgs {
     /// (tau_m 10 ms, dt 0.1 ms, currents 1.6 to 4 nA), with the same timing.
     #[arg(long)]
     general: bool,
-    /// Runs timed, each on a freshly built population; the fastest is reported (1 to 1000).
-    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, help = REPEATS.help())]
     repeats: usize,
 }
 
-pub(crate) const BENCH_FLAGS: Flags = &[("neurons", "--n"), ("steps", "--steps")];
+const NEURONS: Flag = Flag::new("--n", "Number of neurons", check::NEURONS);
+const STEPS: Flag = Flag::new("--steps", "Number of steps", check::STEPS);
+const REPEATS: Flag = Flag::new(
+    "--repeats",
+    "Runs timed, each on a freshly built population; the fastest is reported",
+    Param::new(
+        "repeats",
+        "",
+        Values::Within {
+            lo: 1.0,
+            hi: 1000.0,
+            lo_open: false,
+            hi_open: false,
+            text: "[1, 1000]",
+        },
+    ),
+);
 
-/// One line for an snn-core error: the flag the user typed for its parameter, then the
-/// message.
-pub(crate) fn describe(e: &SnnError, flags: Flags) -> String {
-    let flag = e
-        .parameter()
-        .and_then(|p| flags.iter().find(|(name, _)| *name == p))
-        .map(|(_, flag)| *flag);
-    match flag {
-        Some(flag) => format!("{flag}: {e}"),
-        None => e.to_string(),
-    }
-}
+pub(crate) const BENCH_FLAGS: Flags = &[&NEURONS, &STEPS, &REPEATS];
 
 /// `snn bench`.
 pub(crate) fn bench(args: BenchArgs) -> Result<String, String> {
@@ -57,11 +60,9 @@ pub(crate) fn bench(args: BenchArgs) -> Result<String, String> {
         general,
         repeats,
     } = args;
-    if !(1..=1000).contains(&repeats) {
-        return Err(format!("--repeats: must be 1 to 1000, got {repeats}"));
-    }
     let flags = BENCH_FLAGS;
     let e = |e: SnnError| describe(&e, flags);
+    REPEATS.param.check(repeats as f64).map_err(e)?;
     let mut best: Option<(f64, u64)> = None;
     for _ in 0..repeats {
         let (seconds, total) = match precision {

@@ -8,26 +8,32 @@ use crate::common::*;
 /// The flags of `snn blobs`.
 #[derive(Args)]
 pub(crate) struct BlobsArgs {
-    /// Number of samples.
-    #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 200, allow_negative_numbers = true, help = N_SAMPLES.help())]
     n_samples: usize,
-    /// Number of centres (classes).
-    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, help = CENTERS.help())]
     centers: usize,
-    /// Standard deviation of each blob.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true, help = CLUSTER_STD.help())]
     cluster_std: f64,
     /// Seed of the portable generator.
     #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
     seed: u64,
 }
 
-pub(crate) const BLOBS_FLAGS: Flags = &[
-    ("n_samples", "--n-samples"),
-    ("centers", "--centers"),
-    ("cluster_std", "--cluster-std"),
-    ("blobs", "--n-samples"),
-];
+pub(crate) const N_SAMPLES: Flag =
+    Flag::new("--n-samples", "Number of samples", BlobsConfig::N_SAMPLES).also(&["blobs"]);
+pub(crate) const CENTERS: Flag = Flag::new(
+    "--centers",
+    "Number of centres (classes), drawn in [-10, 10]^2",
+    BlobsConfig::CENTERS,
+)
+.also(&["classes"]);
+pub(crate) const CLUSTER_STD: Flag = Flag::new(
+    "--cluster-std",
+    "Standard deviation of each blob",
+    BlobsConfig::CLUSTER_STD,
+);
+
+pub(crate) const BLOBS_FLAGS: Flags = &[&N_SAMPLES, &CENTERS, &CLUSTER_STD];
 
 /// `snn blobs`.
 pub(crate) fn blobs(args: BlobsArgs) -> Result<String, String> {

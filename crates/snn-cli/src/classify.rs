@@ -4,7 +4,11 @@ use std::time::Instant;
 
 use clap::Args;
 use serde_json::json;
-use snn_core::{Classifier, Encoding, Logistic, SnnError, TrainConfig};
+use snn_core::{
+    Classifier, ClassifierParams, DiscreteParams, Encoding, Logistic, SnnError, TrainConfig,
+};
+
+use crate::blobs::{CENTERS, CLUSTER_STD, N_SAMPLES};
 
 use crate::common::*;
 
@@ -15,14 +19,11 @@ pub(crate) struct ClassifyArgs {
     /// cm, 3 species; --centers, --cluster-std and --n-samples are for blobs only).
     #[arg(long, value_enum, default_value = "blobs")]
     dataset: DatasetArg,
-    /// Number of centres (classes), drawn in [-10, 10]^2.
-    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, help = CENTERS.help())]
     centers: usize,
-    /// Standard deviation of each blob.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true, help = CLUSTER_STD.help())]
     cluster_std: f64,
-    /// Number of samples (a quarter is held out for testing).
-    #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 200, allow_negative_numbers = true, help = N_SAMPLES.help())]
     n_samples: usize,
     /// Seed of the data, the split, the weights and the spikes.
     #[arg(long, default_value_t = 42, allow_negative_numbers = true)]
@@ -31,21 +32,15 @@ pub(crate) struct ClassifyArgs {
     /// deterministic) or as rate- or latency-coded spikes.
     #[arg(long, value_enum, default_value = "current")]
     encoding: EncodingArg,
-    /// Training epochs (full-batch gradient steps).
-    #[arg(long, default_value_t = 500, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 500, allow_negative_numbers = true, help = EPOCHS.help())]
     epochs: usize,
-    /// Learning rate.
-    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true, help = LR.help())]
     lr: f64,
-    /// Encoder neurons per ON/OFF input channel (spike encodings): more copies, less
-    /// rate-coding noise, more work.
-    #[arg(long, default_value_t = 4, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 4, allow_negative_numbers = true, help = COPIES.help())]
     copies: usize,
-    /// Leak of the output neurons per step, V <- decay * V + I, in (0, 1].
-    #[arg(long, default_value_t = 0.995, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.995, allow_negative_numbers = true, help = DECAY.help())]
     decay: f64,
-    /// Simulation steps per sample.
-    #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 100, allow_negative_numbers = true, help = STEPS.help())]
     steps: usize,
     /// Writes the trained spiking classifier to this file as a NIR graph (HDF5), for
     /// snnTorch, Norse, Rockpool, Sinabs, Lava-dl, Nengo or neuromorphic chips
@@ -59,17 +54,37 @@ pub(crate) struct ClassifyArgs {
     predictions: Option<std::path::PathBuf>,
 }
 
+const EPOCHS: Flag = Flag::new(
+    "--epochs",
+    "Training epochs (full-batch gradient steps)",
+    TrainConfig::EPOCHS,
+);
+const LR: Flag = Flag::new("--lr", "Learning rate", TrainConfig::LR);
+const COPIES: Flag = Flag::new(
+    "--copies",
+    "Encoder neurons per ON/OFF input channel (spike encodings): more copies, less rate-coding noise, more work",
+    ClassifierParams::COPIES,
+);
+const DECAY: Flag = Flag::new(
+    "--decay",
+    "Leak of the output neurons per step, V <- decay * V + I",
+    DiscreteParams::DECAY,
+);
+const STEPS: Flag = Flag::new(
+    "--steps",
+    "Simulation steps per sample",
+    ClassifierParams::STEPS,
+);
+
 pub(crate) const CLASSIFY_FLAGS: Flags = &[
-    ("n_samples", "--n-samples"),
-    ("centers", "--centers"),
-    ("classes", "--centers"),
-    ("cluster_std", "--cluster-std"),
-    ("blobs", "--n-samples"),
-    ("epochs", "--epochs"),
-    ("lr", "--lr"),
-    ("copies", "--copies"),
-    ("decay", "--decay"),
-    ("steps", "--steps"),
+    &N_SAMPLES,
+    &CENTERS,
+    &CLUSTER_STD,
+    &EPOCHS,
+    &LR,
+    &COPIES,
+    &DECAY,
+    &STEPS,
 ];
 
 /// `snn classify`.

@@ -2,6 +2,7 @@
 //! the user typed, the data sets, step counts and rounding.
 
 use clap::ValueEnum;
+use snn_core::check::Param;
 use snn_core::{Blobs, BlobsConfig, Centers, SnnError};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -35,18 +36,57 @@ pub(crate) enum Precision {
     F64,
 }
 
-/// The flags of one subcommand, keyed by the snn-core parameter each one sets: an error
-/// names the flag the user typed, found by the error's own parameter name
-/// ([`SnnError::parameter`]).
-pub(crate) type Flags = &'static [(&'static str, &'static str)];
+/// A flag of `snn` and the library parameter it sets ([`Param`]): the one definition its
+/// help text is generated from ([`help`](Self::help): what it is, then the values the
+/// library's check accepts) and its errors are named by ([`describe`]). `also` names the
+/// quantities the library derives from this flag alone (a memory total, a step count), so
+/// an error about one of them names this flag too.
+pub(crate) struct Flag {
+    /// What the user types.
+    pub(crate) long: &'static str,
+    /// The parameter the library checks this flag's value as.
+    pub(crate) param: Param,
+    /// What the flag is, for its help.
+    pub(crate) what: &'static str,
+    /// Names of quantities derived from this flag alone.
+    pub(crate) also: &'static [&'static str],
+}
 
-/// One line for an snn-core error: the flag the user typed for its parameter, then the
-/// message.
+impl Flag {
+    /// Flag `long` for `param`.
+    pub(crate) const fn new(long: &'static str, what: &'static str, param: Param) -> Self {
+        Self {
+            long,
+            param,
+            what,
+            also: &[],
+        }
+    }
+    /// The same flag, also named by errors about `names`.
+    pub(crate) const fn also(mut self, names: &'static [&'static str]) -> Self {
+        self.also = names;
+        self
+    }
+    /// Its help text: what it is, then what it accepts.
+    pub(crate) fn help(&self) -> String {
+        format!("{} ({})", self.what, self.param.accepts())
+    }
+    /// Whether an error about `name` is about this flag.
+    fn names(&self, name: &str) -> bool {
+        self.param.name == name || self.also.contains(&name)
+    }
+}
+
+/// The flags of one subcommand.
+pub(crate) type Flags = &'static [&'static Flag];
+
+/// One line for an snn-core error: the flag the user typed for the parameter the error
+/// names, then the message.
 pub(crate) fn describe(e: &SnnError, flags: Flags) -> String {
     let flag = e
         .parameter()
-        .and_then(|p| flags.iter().find(|(name, _)| *name == p))
-        .map(|(_, flag)| *flag);
+        .and_then(|p| flags.iter().find(|f| f.names(p)))
+        .map(|f| f.long);
     match flag {
         Some(flag) => format!("{flag}: {e}"),
         None => e.to_string(),

@@ -2,34 +2,38 @@
 
 use clap::Args;
 use serde_json::json;
-use snn_core::{DiscreteParams, Drive, Population, Record, SnnError};
+use snn_core::{check, DiscreteParams, Drive, Population, Record, SnnError};
 
-use crate::common::{describe, Flags};
+use crate::common::{describe, Flag, Flags};
 
 /// The flags of `snn discrete`.
 #[derive(Args)]
 pub(crate) struct DiscreteArgs {
-    /// Leak factor per step, in (0, 1].
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = DECAY.help())]
     decay: f64,
-    /// Firing threshold (> 0).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = THRESHOLD.help())]
     threshold: f64,
-    /// Constant input current, fed every step.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = CURRENT.help())]
     current: f64,
-    /// Number of steps.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = STEPS.help())]
     steps: usize,
 }
 
-pub(crate) const DISCRETE_FLAGS: Flags = &[
-    ("decay", "--decay"),
-    ("threshold", "--threshold"),
-    ("drive", "--current"),
-    ("input", "--current"),
-    ("steps", "--steps"),
-];
+const DECAY: Flag = Flag::new(
+    "--decay",
+    "Leak factor per step, V <- V*decay + I",
+    DiscreteParams::DECAY,
+);
+const THRESHOLD: Flag = Flag::new("--threshold", "Firing threshold", DiscreteParams::THRESHOLD);
+const CURRENT: Flag = Flag::new(
+    "--current",
+    "Constant input current, fed every step",
+    check::DRIVE,
+)
+.also(&["input"]);
+const STEPS: Flag = Flag::new("--steps", "Number of steps", check::STEPS);
+
+pub(crate) const DISCRETE_FLAGS: Flags = &[&DECAY, &THRESHOLD, &CURRENT, &STEPS];
 
 /// `snn discrete`.
 pub(crate) fn discrete(args: DiscreteArgs) -> Result<String, String> {

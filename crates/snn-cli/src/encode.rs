@@ -2,6 +2,7 @@
 
 use clap::Args;
 use serde_json::json;
+use snn_core::check::{Param, Values};
 use snn_core::{RateEncoder, RateModel, SnnError};
 
 use crate::common::*;
@@ -9,17 +10,13 @@ use crate::common::*;
 /// The flags of `snn encode`.
 #[derive(Args)]
 pub(crate) struct EncodeArgs {
-    /// Firing rate, Hz.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = RATE.help())]
     rate_hz: f64,
-    /// Time step, ms.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = DT.help())]
     dt_ms: f64,
-    /// Duration of each train, s.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = DURATION.help())]
     duration_s: f64,
-    /// Number of independent trains.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = TRAINS.help())]
     trains: usize,
     /// Seed of the portable generator.
     #[arg(long, allow_negative_numbers = true)]
@@ -29,15 +26,35 @@ pub(crate) struct EncodeArgs {
     model: Model,
 }
 
-pub(crate) const ENCODE_FLAGS: Flags = &[
-    ("max_rate", "--rate-hz"),
-    ("dt", "--dt-ms"),
-    (
+const RATE: Flag = Flag::new("--rate-hz", "Firing rate", RateEncoder::MAX_RATE);
+const DT: Flag = Flag::new("--dt-ms", "Time step", RateEncoder::DT);
+const DURATION: Flag = Flag::new(
+    "--duration-s",
+    "Duration of each train (at least half a step)",
+    Param::new("duration", " s", Values::Positive),
+);
+const TRAINS: Flag = Flag::new(
+    "--trains",
+    "Number of independent trains",
+    Param::new("trains", "", Values::AtLeast { min: 1 }),
+);
+/// Errors about what two flags give together.
+const PER_STEP: Flag = Flag::new(
+    "--rate-hz x --dt-ms",
+    "Mean spikes per step",
+    Param::new(
         "max_rate * dt (mean spikes per step)",
-        "--rate-hz x --dt-ms",
+        "",
+        Values::NonNegative,
     ),
-    ("spike matrix", "--trains x --duration-s"),
-];
+);
+const MATRIX: Flag = Flag::new(
+    "--trains x --duration-s",
+    "Spikes held",
+    Param::new("spike matrix", "", Values::NonNegative),
+);
+
+pub(crate) const ENCODE_FLAGS: Flags = &[&RATE, &DT, &DURATION, &TRAINS, &PER_STEP, &MATRIX];
 
 /// `snn encode`.
 pub(crate) fn encode(args: EncodeArgs) -> Result<String, String> {
@@ -55,9 +72,7 @@ pub(crate) fn encode(args: EncodeArgs) -> Result<String, String> {
         Model::Poisson => RateModel::Poisson,
     };
     let enc = RateEncoder::new(rate_hz, dt_ms, model).map_err(e)?;
-    if trains == 0 {
-        return Err("--trains: must be at least 1, got 0".into());
-    }
+    TRAINS.param.check_count(trains).map_err(e)?;
     let steps = steps_for("--duration-s", duration_s * 1000.0, dt_ms)?;
     let spikes = enc
         .encode(&vec![1.0; trains], steps, &mut snn_core::rng(seed))

@@ -2,66 +2,69 @@
 
 use clap::Args;
 use serde_json::json;
-use snn_core::{Drive, Integration, LifParams, Population, Record, SnnError};
+use snn_core::{check, Drive, Integration, LifParams, Population, Record, SnnError};
 
 use crate::common::*;
 
 /// The flags of `snn lif`.
 #[derive(Args)]
 pub(crate) struct LifArgs {
-    /// Membrane time constant, ms.
-    #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 10.0, allow_negative_numbers = true, help = TAU_M.help())]
     tau_m_ms: f64,
-    /// Resting potential, mV.
-    #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = -65.0, allow_negative_numbers = true, help = V_REST.help())]
     v_rest_mv: f64,
-    /// Reset potential, mV.
-    #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = -65.0, allow_negative_numbers = true, help = V_RESET.help())]
     v_reset_mv: f64,
-    /// Threshold, mV.
-    #[arg(long, default_value_t = -50.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = -50.0, allow_negative_numbers = true, help = V_TH.help())]
     v_th_mv: f64,
-    /// Membrane resistance, MOhm.
-    #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 10.0, allow_negative_numbers = true, help = R_M.help())]
     r_mohm: f64,
-    /// Refractory period, ms.
-    #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 2.0, allow_negative_numbers = true, help = T_REF.help())]
     t_ref_ms: f64,
-    /// Time step, ms.
-    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true, help = DT.help())]
     dt_ms: f64,
-    /// Simulated duration, ms.
-    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true, help = DURATION.help())]
     duration_ms: f64,
-    /// Initial potential, mV.
-    #[arg(long, default_value_t = -65.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = -65.0, allow_negative_numbers = true, help = V0.help())]
     v0_mv: f64,
     /// Integration method.
     #[arg(long, value_enum, default_value = "exact")]
     method: Method,
-    /// Constant input currents, nA, comma-separated: one neuron each.
     #[arg(
         long,
         value_delimiter = ',',
         required = true,
         allow_negative_numbers = true
-    )]
+    , help = CURRENTS.help())]
     currents_na: Vec<f64>,
 }
 
+const TAU_M: Flag = Flag::new("--tau-m-ms", "Membrane time constant", LifParams::TAU_M);
+const V_REST: Flag = Flag::new("--v-rest-mv", "Resting potential", LifParams::V_REST);
+const V_RESET: Flag = Flag::new(
+    "--v-reset-mv",
+    "Reset potential (below the threshold)",
+    LifParams::V_RESET,
+);
+const V_TH: Flag = Flag::new("--v-th-mv", "Threshold (above the reset)", LifParams::V_TH);
+const R_M: Flag = Flag::new("--r-mohm", "Membrane resistance", LifParams::R_M);
+const T_REF: Flag = Flag::new("--t-ref-ms", "Refractory period", LifParams::T_REF);
+const DT: Flag = Flag::new("--dt-ms", "Time step", LifParams::DT);
+const DURATION: Flag = Flag::new(
+    "--duration-ms",
+    "Simulated duration (at least half a step)",
+    LifParams::DURATION,
+);
+const V0: Flag = Flag::new("--v0-mv", "Initial potential", LifParams::V0);
+const CURRENTS: Flag = Flag::new(
+    "--currents-na",
+    "Constant input currents, nA, comma-separated: one neuron each; each",
+    check::DRIVE,
+)
+.also(&["input", "neurons"]);
+
 pub(crate) const LIF_FLAGS: Flags = &[
-    ("tau_m", "--tau-m-ms"),
-    ("v_rest", "--v-rest-mv"),
-    ("v_reset", "--v-reset-mv"),
-    ("v_th", "--v-th-mv"),
-    ("r_m", "--r-mohm"),
-    ("t_ref", "--t-ref-ms"),
-    ("dt", "--dt-ms"),
-    ("v0", "--v0-mv"),
-    ("drive", "--currents-na"),
-    ("input", "--currents-na"),
-    ("neurons", "--currents-na"),
-    ("duration", "--duration-ms"),
+    &TAU_M, &V_REST, &V_RESET, &V_TH, &R_M, &T_REF, &DT, &V0, &CURRENTS, &DURATION,
 ];
 
 /// `snn lif`.

@@ -17,7 +17,7 @@ mod stdp;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use bench::{bench, BenchArgs};
 use blobs::{blobs, BlobsArgs};
@@ -113,6 +113,18 @@ fn one_line(text: &str) -> String {
     }
 }
 
+/// The subcommands, from the command table itself: `a, b or c`.
+fn subcommands() -> String {
+    let names: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -125,7 +137,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             if matches!(err.kind(), DisplayHelpOnMissingArgumentOrSubcommand) {
-                eprintln!("error: a subcommand is required: discrete, lif, encode, network, blobs, classify, figures, plot-bench or bench (see snn --help)");
+                eprintln!(
+                    "error: a subcommand is required: {} (see snn --help)",
+                    subcommands()
+                );
                 return ExitCode::from(2);
             }
             eprintln!("{}", one_line(&err.render().to_string()));
@@ -140,6 +155,86 @@ fn main() -> ExitCode {
         Err(msg) => {
             eprintln!("error: {msg}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::common::Flags;
+
+    /// Every flag of every subcommand's table: an argument of that subcommand (or a pair of
+    /// them, for what two flags give together), whose help is the one its definition
+    /// generates, so it states the values the library's check accepts.
+    #[test]
+    fn every_flag_is_an_argument_whose_help_states_what_the_check_accepts() {
+        let tables: [(&[&str], Flags); 9] = [
+            (&["discrete"], discrete::DISCRETE_FLAGS),
+            (&["lif"], lif::LIF_FLAGS),
+            (&["encode"], encode::ENCODE_FLAGS),
+            (&["network"], network::NETWORK_FLAGS),
+            (&["stdp", "window"], stdp::STDP_FLAGS),
+            (&["stdp", "song"], stdp::STDP_FLAGS),
+            (&["blobs"], blobs::BLOBS_FLAGS),
+            (&["classify"], classify::CLASSIFY_FLAGS),
+            (&["bench"], bench::BENCH_FLAGS),
+        ];
+        let root = Cli::command();
+        let mut checked = 0;
+        for (path, flags) in tables {
+            let mut cmd = &root;
+            for name in path {
+                cmd = cmd.find_subcommand(name).unwrap();
+            }
+            let longs: Vec<String> = cmd
+                .get_arguments()
+                .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+                .collect();
+            for flag in flags {
+                // A flag of the table that is not this subcommand's (window and song share
+                // one table) must be the other one's.
+                let parts: Vec<&str> = flag.long.split(" x ").collect();
+                if !parts.iter().all(|p| longs.iter().any(|l| l == p)) {
+                    assert!(
+                        path[0] == "stdp",
+                        "{path:?}: {} is not an argument",
+                        flag.long
+                    );
+                    continue;
+                }
+                if parts.len() == 1 {
+                    let arg = cmd
+                        .get_arguments()
+                        .find(|a| a.get_long() == Some(&flag.long[2..]))
+                        .unwrap();
+                    let help = arg.get_help().unwrap().to_string();
+                    assert_eq!(help, flag.help());
+                    assert!(help.contains(&flag.param.accepts()), "{help}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 40, "{checked}");
+    }
+
+    #[test]
+    fn the_missing_subcommand_message_lists_every_subcommand() {
+        let names = subcommands();
+        for name in [
+            "discrete",
+            "lif",
+            "encode",
+            "network",
+            "stdp",
+            "nir",
+            "blobs",
+            "classify",
+            "plot-bench",
+            "figures",
+            "bench",
+        ] {
+            assert!(names.contains(name), "{names}");
         }
     }
 }

@@ -4,51 +4,62 @@ use std::time::Instant;
 
 use clap::Args;
 use serde_json::json;
+use snn_core::check::{Param, Values};
 use snn_core::network::Brunel;
-use snn_core::{NetRecord, SnnError};
+use snn_core::{LifParams, NetRecord, SnnError};
 
 use crate::common::*;
 
 /// The flags of `snn network`.
 #[derive(Args)]
 pub(crate) struct NetworkArgs {
-    /// Relative strength of inhibition g (inhibitory weight -g*J). Brunel's Figure 8: 3, 6, 5, 4.5.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = G.help())]
     g: f64,
-    /// External rate over threshold rate, nu_ext/nu_thr. Figure 8: 2, 4, 2, 0.9.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, help = NU_RATIO.help())]
     nu_ratio: f64,
-    /// Network size relative to the paper's 12,500 neurons, in (0, 1]; in-degrees scale with
-    /// it and J with its inverse, so the mean input stays the paper's.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true, help = SCALE.help())]
     scale: f64,
-    /// Simulated time, ms.
-    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true, help = DURATION.help())]
     duration_ms: f64,
-    /// Time step, ms.
-    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true, help = DT.help())]
     dt_ms: f64,
     /// Seed of the connectivity, the Poisson input and the initial potentials.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Transient to leave out of the statistics, ms (from the start).
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true, help = SKIP.help())]
     skip_ms: f64,
     /// Step on every core (rayon; honours RAYON_NUM_THREADS). Same spikes as one thread.
     #[arg(long)]
     threads: bool,
 }
 
-pub(crate) const NETWORK_FLAGS: Flags = &[
-    ("g", "--g"),
-    ("nu_ratio", "--nu-ratio"),
-    ("scale", "--scale"),
-    ("dt", "--dt-ms"),
-    ("duration", "--duration-ms"),
-    ("steps", "--duration-ms"),
-    ("mean inputs per step", "--nu-ratio"),
-    ("network", "--scale"),
-];
+const G: Flag = Flag::new(
+    "--g",
+    "Relative strength of inhibition g (inhibitory weight -g*J). Brunel's Figure 8: 3, 6, 5, 4.5",
+    Brunel::G,
+);
+const NU_RATIO: Flag = Flag::new(
+    "--nu-ratio",
+    "External rate over threshold rate, nu_ext/nu_thr. Figure 8: 2, 4, 2, 0.9",
+    Brunel::NU_RATIO,
+)
+.also(&["mean inputs per step"]);
+const SCALE: Flag = Flag::new(
+    "--scale",
+    "Network size relative to the paper's 12,500 neurons; in-degrees scale with it and J with its inverse, so the mean input stays the paper's",
+    Brunel::SCALE,
+)
+.also(&["network"]);
+const DURATION: Flag =
+    Flag::new("--duration-ms", "Simulated time", LifParams::DURATION).also(&["steps"]);
+const DT: Flag = Flag::new("--dt-ms", "Time step", LifParams::DT);
+const SKIP: Flag = Flag::new(
+    "--skip-ms",
+    "Transient to leave out of the statistics, from the start; below --duration-ms",
+    Param::new("skip", " ms", Values::NonNegative),
+);
+
+pub(crate) const NETWORK_FLAGS: Flags = &[&G, &NU_RATIO, &SCALE, &DT, &DURATION, &SKIP];
 
 /// `snn network`.
 pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
@@ -75,7 +86,8 @@ pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
     let steps = lif.steps_for(duration_ms).map_err(e)?;
     if !(skip_ms.is_finite() && skip_ms >= 0.0 && skip_ms < duration_ms) {
         return Err(format!(
-            "--skip-ms: must be in [0, duration), got {skip_ms}"
+            "{}: must be in [0, {}), got {skip_ms}",
+            SKIP.long, DURATION.long
         ));
     }
     let skip = ((skip_ms / dt_ms).round() as usize).min(steps - 1);

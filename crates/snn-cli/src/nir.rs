@@ -4,6 +4,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 use snn_core::SnnError;
 
+use crate::blobs::{CENTERS, CLUSTER_STD, N_SAMPLES};
 use crate::classify::CLASSIFY_FLAGS;
 use crate::common::*;
 
@@ -32,14 +33,11 @@ pub(crate) struct NirPredictArgs {
     /// The data (as `snn classify`).
     #[arg(long, value_enum, default_value = "blobs")]
     dataset: DatasetArg,
-    /// Blobs: number of centres.
-    #[arg(long, default_value_t = 2, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, help = CENTERS.help())]
     centers: usize,
-    /// Blobs: standard deviation of each blob.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true, help = CLUSTER_STD.help())]
     cluster_std: f64,
-    /// Blobs: number of samples.
-    #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 200, allow_negative_numbers = true, help = N_SAMPLES.help())]
     n_samples: usize,
     /// Blobs: seed of the data.
     #[arg(long, default_value_t = 42, allow_negative_numbers = true)]

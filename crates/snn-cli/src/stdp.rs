@@ -2,7 +2,8 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
-use snn_core::network::{probe, Pairing, Song, Stdp};
+use snn_core::check::{Param, Values};
+use snn_core::network::{probe, Pairing, Song, Source, Stdp};
 use snn_core::SnnError;
 
 use crate::common::*;
@@ -39,17 +40,13 @@ impl From<PairingArg> for Pairing {
 /// The flags of `snn stdp window`.
 #[derive(Args)]
 pub(crate) struct WindowArgs {
-    /// Presynaptic trace time constant, ms.
-    #[arg(long, default_value_t = 20.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 20.0, allow_negative_numbers = true, help = TAU_PRE.help())]
     tau_pre_ms: f64,
-    /// Postsynaptic trace time constant, ms.
-    #[arg(long, default_value_t = 20.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 20.0, allow_negative_numbers = true, help = TAU_POST.help())]
     tau_post_ms: f64,
-    /// Potentiation at dt = 0.
-    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.01, allow_negative_numbers = true, help = A_PLUS.help())]
     a_plus: f64,
-    /// Depression at dt -> 0- (a positive number: the change is -a_minus).
-    #[arg(long, default_value_t = 0.0105, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.0105, allow_negative_numbers = true, help = A_MINUS.help())]
     a_minus: f64,
     /// Pairing scheme (one pair: both give the same window).
     #[arg(long, value_enum, default_value_t = PairingArg::AllToAll)]
@@ -59,42 +56,66 @@ pub(crate) struct WindowArgs {
 /// The flags of `snn stdp song`.
 #[derive(Args)]
 pub(crate) struct SongArgs {
-    /// Simulated time, s.
-    #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 100.0, allow_negative_numbers = true, help = DURATION.help())]
     duration_s: f64,
-    /// Number of plastic inputs.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, help = INPUTS.help())]
     inputs: usize,
-    /// Rate of each input, Hz.
-    #[arg(long, default_value_t = 15.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 15.0, allow_negative_numbers = true, help = RATE.help())]
     rate_hz: f64,
     /// Seed of the inputs and the starting weights.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// How many inputs (the first) are correlated.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, help = CORRELATED.help())]
     correlated: usize,
-    /// Their correlation coefficient, in [0, 1].
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true, help = C.help())]
     c: f64,
     /// Pairing scheme.
     #[arg(long, value_enum, default_value_t = PairingArg::AllToAll)]
     pairing: PairingArg,
 }
 
+const TAU_PRE: Flag = Flag::new(
+    "--tau-pre-ms",
+    "Presynaptic trace time constant",
+    Stdp::TAU_PRE,
+);
+const TAU_POST: Flag = Flag::new(
+    "--tau-post-ms",
+    "Postsynaptic trace time constant",
+    Stdp::TAU_POST,
+);
+const A_PLUS: Flag = Flag::new("--a-plus", "Potentiation at dt = 0", Stdp::A_PLUS);
+const A_MINUS: Flag = Flag::new(
+    "--a-minus",
+    "Depression at dt -> 0- (a positive number: the change is -a_minus)",
+    Stdp::A_MINUS,
+);
+const DURATION: Flag = Flag::new("--duration-s", "Simulated time", Song::DURATION).also(&["steps"]);
+const INPUTS: Flag =
+    Flag::new("--inputs", "Number of plastic inputs", Song::INPUTS).also(&["sources"]);
+const RATE: Flag = Flag::new(
+    "--rate-hz",
+    "Rate of each input (at most one spike per step)",
+    Source::RATE,
+)
+.also(&["max_rate"]);
+const CORRELATED: Flag = Flag::new(
+    "--correlated",
+    "How many inputs (the first) are correlated, at most --inputs",
+    Param::new("correlated", "", Values::AtLeast { min: 0 }),
+);
+const C: Flag = Flag::new("--c", "Their correlation coefficient", Source::C);
+
 pub(crate) const STDP_FLAGS: Flags = &[
-    ("tau_pre", "--tau-pre-ms"),
-    ("tau_post", "--tau-post-ms"),
-    ("a_plus", "--a-plus"),
-    ("a_minus", "--a-minus"),
-    ("duration", "--duration-s"),
-    ("steps", "--duration-s"),
-    ("inputs", "--inputs"),
-    ("sources", "--inputs"),
-    ("rate", "--rate-hz"),
-    ("max_rate", "--rate-hz"),
-    ("correlated", "--correlated"),
-    ("c", "--c"),
+    &TAU_PRE,
+    &TAU_POST,
+    &A_PLUS,
+    &A_MINUS,
+    &DURATION,
+    &INPUTS,
+    &RATE,
+    &CORRELATED,
+    &C,
 ];
 
 /// `snn stdp window`: each pair simulated by its own network of two spike generators.

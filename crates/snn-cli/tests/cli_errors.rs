@@ -322,3 +322,90 @@ fn nir_errors_are_one_clear_line() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// The values a flag's help promises are the values its check takes: just outside is
+/// refused naming the flag and the same range, just inside runs.
+#[test]
+fn the_range_in_the_help_is_the_range_checked() {
+    let cases: &[(&[&str], &str, &str, &str, &str)] = &[
+        (
+            &[
+                "network",
+                "--g",
+                "5",
+                "--nu-ratio",
+                "2",
+                "--duration-ms",
+                "20",
+            ],
+            "--scale",
+            "[0.008, 1]",
+            "0.0079",
+            "0.008",
+        ),
+        (
+            &[
+                "discrete",
+                "--threshold",
+                "1",
+                "--current",
+                "0.5",
+                "--steps",
+                "5",
+            ],
+            "--decay",
+            "(0, 1]",
+            "0",
+            "1",
+        ),
+        (
+            &["bench", "--n", "10", "--steps", "10"],
+            "--repeats",
+            "[1, 1000]",
+            "1001",
+            "1000",
+        ),
+        (
+            &[
+                "stdp",
+                "song",
+                "--duration-s",
+                "0.2",
+                "--inputs",
+                "20",
+                "--correlated",
+                "10",
+            ],
+            "--c",
+            "[0, 1]",
+            "1.01",
+            "1",
+        ),
+    ];
+    for &(base, flag, range, bad, good) in cases {
+        let sub: Vec<&str> = base
+            .iter()
+            .take_while(|a| !a.starts_with("--"))
+            .copied()
+            .collect();
+        let mut help_args = sub.clone();
+        help_args.push("--help");
+        let (code, help, _) = snn(&help_args);
+        assert_eq!(code, 0);
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{flag} <")))
+            .unwrap_or_else(|| panic!("{flag} in {help}"));
+        assert!(line.contains(range), "{line}");
+        let mut args = base.to_vec();
+        args.extend([flag, bad]);
+        let (code, _, err) = snn(&args);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(err.starts_with(&format!("error: {flag}: ")), "{err}");
+        assert!(err.contains(range), "{err}");
+        let mut args = base.to_vec();
+        args.extend([flag, good]);
+        let (code, _, err) = snn(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+}

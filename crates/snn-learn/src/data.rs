@@ -6,7 +6,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use snn_sim::rand_distr::Normal;
 
-use snn_sim::check::{all_finite, finite, fits, non_negative, nonzero};
+use snn_sim::check::{all_finite, finite, fits, non_negative, nonzero, Param, Values};
 use snn_sim::{Result, SnnError};
 
 /// Where the blob centres come from.
@@ -72,6 +72,12 @@ pub(crate) struct Names {
 }
 
 impl BlobsConfig {
+    /// Number of samples: >= 1 (and at least the number of centres).
+    pub const N_SAMPLES: Param = Param::new("n_samples", "", Values::AtLeast { min: 1 });
+    /// Number of random centres (classes): >= 1.
+    pub const CENTERS: Param = Param::new("centers", "", Values::AtLeast { min: 1 });
+    /// Standard deviation of each blob: >= 0.
+    pub const CLUSTER_STD: Param = Param::new("cluster_std", "", Values::NonNegative);
     /// The original demo's configuration (see [`Default`]).
     pub fn original() -> Self {
         Self::default()
@@ -83,12 +89,12 @@ impl BlobsConfig {
     /// Zero samples or centres, fewer samples than centres, a negative or non-finite
     /// `cluster_std`, given centres that are empty or not finite, or a size above the limit.
     pub fn generate(&self) -> Result<Blobs> {
-        nonzero("n_samples", self.n_samples)?;
-        let std = non_negative("cluster_std", "", self.cluster_std)?;
+        Self::N_SAMPLES.check_count(self.n_samples)?;
+        let std = Self::CLUSTER_STD.check(self.cluster_std)?;
         let mut rng = snn_sim::rng(self.seed);
         let centers = match &self.centers {
             Centers::Random(k) => {
-                nonzero("centers", *k)?;
+                Self::CENTERS.check_count(*k)?;
                 fits("centers", k.saturating_mul(2), 8)?;
                 Array2::from_shape_fn((*k, 2), |_| rng.gen_range(-10.0..=10.0))
             }

@@ -15,6 +15,7 @@ use ndarray::{Array2, ArrayView2};
 use rand::Rng;
 
 use crate::error::{all_finite, finite, fits, nonzero, positive, Result, SnnError};
+use crate::param::{Param, Values};
 use crate::population::SpikeTrains;
 use crate::real::Real;
 
@@ -140,6 +141,10 @@ pub struct RateEncoder {
 }
 
 impl RateEncoder {
+    /// Largest rate, Hz: >= 0.
+    pub const MAX_RATE: Param = Param::new("max_rate", " Hz", Values::NonNegative);
+    /// Time step, ms: > 0.
+    pub const DT: Param = Param::new("dt", " ms", Values::Positive);
     /// A rate encoder firing at up to `max_rate_hz` (Hz) on a grid of `dt_ms` (ms).
     ///
     /// # Errors
@@ -148,8 +153,8 @@ impl RateEncoder {
     /// [`SnnError::OutOfRange`] when `max_rate * dt` (the mean count per step) exceeds
     /// [`MAX_POISSON_PER_STEP`].
     pub fn new(max_rate_hz: f64, dt_ms: f64, model: RateModel) -> Result<Self> {
-        let rate = crate::error::non_negative("max_rate", " Hz", max_rate_hz)?;
-        let dt = positive("dt", " ms", dt_ms)?;
+        let rate = Self::MAX_RATE.check(max_rate_hz)?;
+        let dt = Self::DT.check(dt_ms)?;
         let p = rate * dt / 1000.0;
         if model == RateModel::Poisson && p > MAX_POISSON_PER_STEP {
             return Err(SnnError::OutOfRange {

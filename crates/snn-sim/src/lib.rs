@@ -33,6 +33,7 @@ mod encode;
 mod error;
 pub mod network;
 mod neuron;
+mod param;
 mod population;
 mod real;
 
@@ -48,6 +49,7 @@ pub use neuron::{
     Crossing, DiscreteBuilder, DiscreteParams, Integration, Kernel, LifBuilder, LifParams,
     LifReset, Model, Reset,
 };
+pub use param::{Param, Values};
 pub use population::{
     Drive, Input, Population, Precision, Record, SimResult, SpikeTrains, Trace, PARALLEL_MIN,
 };
@@ -58,6 +60,7 @@ pub use real::Real;
 /// snn-plot so that a rule reads the same everywhere).
 pub mod check {
     pub use crate::error::{all_finite, bounded, finite, fits, non_negative, nonzero, positive};
+    pub use crate::param::{Param, Values, DRIVE, NEURONS, STEPS};
 }
 
 /// Re-exported so dependants use exactly the versions snn-sim is built on.

@@ -1,6 +1,6 @@
 //! Training settings and what a training run records.
 
-use snn_sim::check::{non_negative, nonzero, positive};
+use snn_sim::check::{Param, Values};
 use snn_sim::Result;
 
 /// Training hyper-parameters, checked when built: learning rate `lr > 0`, `epochs >= 1`,
@@ -36,6 +36,12 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
+    /// Learning rate: > 0.
+    pub const LR: Param = Param::new("lr", "", Values::Positive);
+    /// Training epochs (full-batch gradient steps): >= 1.
+    pub const EPOCHS: Param = Param::new("epochs", "", Values::AtLeast { min: 1 });
+    /// L2 penalty on the weights: >= 0.
+    pub const L2: Param = Param::new("l2", "", Values::NonNegative);
     /// A builder starting from the [`Default`] settings.
     pub fn builder() -> TrainBuilder {
         let d = Self::default();
@@ -91,9 +97,9 @@ impl TrainBuilder {
     /// # Errors
     /// `lr` not positive or not finite, zero `epochs`, `l2` negative or not finite.
     pub fn build(self) -> Result<TrainConfig> {
-        positive("lr", "", self.lr)?;
-        nonzero("epochs", self.epochs)?;
-        non_negative("l2", "", self.l2)?;
+        TrainConfig::LR.check(self.lr)?;
+        TrainConfig::EPOCHS.check_count(self.epochs)?;
+        TrainConfig::L2.check(self.l2)?;
         Ok(TrainConfig {
             lr: self.lr,
             epochs: self.epochs,

@@ -5,7 +5,7 @@ use ndarray::Array2;
 use rand::Rng;
 
 use crate::data::Blobs;
-use snn_sim::check::{finite, fits, nonzero};
+use snn_sim::check::{fits, Param, Values};
 use snn_sim::{DiscreteParams, Reset, Result, SnnError};
 
 use super::{
@@ -93,16 +93,9 @@ impl ClassifierBuilder {
     /// Zero `steps` or `copies`, `p_max` outside (0, 1], or a bad `decay` or `threshold`
     /// (as [`DiscreteParams`]).
     pub fn params(self) -> Result<ClassifierParams> {
-        nonzero("steps", self.steps)?;
-        nonzero("copies", self.copies)?;
-        finite("p_max", self.p_max)?;
-        if !(self.p_max > 0.0 && self.p_max <= 1.0) {
-            return Err(SnnError::OutOfRange {
-                name: "p_max",
-                range: "(0, 1]",
-                value: self.p_max,
-            });
-        }
+        ClassifierParams::STEPS.check_count(self.steps)?;
+        ClassifierParams::COPIES.check_count(self.copies)?;
+        ClassifierParams::P_MAX.check(self.p_max)?;
         let neuron = DiscreteParams::builder()
             .decay(self.decay)
             .threshold(self.threshold)
@@ -139,6 +132,22 @@ pub struct ClassifierParams {
 }
 
 impl ClassifierParams {
+    /// Simulation steps per sample: >= 1.
+    pub const STEPS: Param = Param::new("steps", "", Values::AtLeast { min: 1 });
+    /// Encoder neurons per ON/OFF channel: >= 1.
+    pub const COPIES: Param = Param::new("copies", "", Values::AtLeast { min: 1 });
+    /// Largest spike probability per step of an input channel: in (0, 1].
+    pub const P_MAX: Param = Param::new(
+        "p_max",
+        "",
+        Values::Within {
+            lo: 0.0,
+            hi: 1.0,
+            lo_open: true,
+            hi_open: false,
+            text: "(0, 1]",
+        },
+    );
     /// The output neuron.
     pub fn neuron(&self) -> &DiscreteParams {
         &self.neuron

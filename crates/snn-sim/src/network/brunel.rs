@@ -5,8 +5,9 @@ use rand::Rng;
 
 use super::seed::stream;
 use super::{Connection, Connectivity, Network, NetworkDescription, PopId, Synapse};
-use crate::error::{positive, Result, SnnError};
+use crate::error::{Result, SnnError};
 use crate::neuron::LifParams;
+use crate::param::{Param, Values};
 
 /// The Brunel (2000) network: `N_E` excitatory and `N_I = N_E/4` inhibitory LIF neurons
 /// (`τ = 20` ms, `θ = 20` mV, `V_r = 10` mV, `τ_rp = 2` ms, potentials relative to rest),
@@ -42,6 +43,23 @@ pub struct Brunel {
 }
 
 impl Brunel {
+    /// Relative strength of inhibition `g` (inhibitory weight `−g·J`): >= 0.
+    pub const G: Param = Param::new("g", "", Values::NonNegative);
+    /// External rate over threshold rate, `nu_ext/nu_thr`: > 0.
+    pub const NU_RATIO: Param = Param::new("nu_ratio", "", Values::Positive);
+    /// Size relative to the paper's 12,500 neurons: in [0.008, 1] (at least 20 inhibitory
+    /// neurons).
+    pub const SCALE: Param = Param::new(
+        "scale",
+        "",
+        Values::Within {
+            lo: 0.008,
+            hi: 1.0,
+            lo_open: false,
+            hi_open: false,
+            text: "[0.008, 1]",
+        },
+    );
     /// The paper's network (scale 1, dt 0.1 ms, D 1.5 ms) at `g` and `ν_ext/ν_thr`.
     pub fn paper(g: f64, nu_ratio: f64) -> Self {
         Self {
@@ -114,10 +132,10 @@ impl Brunel {
     /// `g` negative or not finite, `nu_ratio` not positive, `scale` outside (0, 1] or so
     /// small that a population has fewer than 20 neurons, a bad `dt_ms` or `delay_ms`.
     pub fn describe(&self, seed: u64) -> Result<(NetworkDescription, PopId, PopId)> {
-        crate::error::non_negative("g", "", self.g)?;
-        positive("nu_ratio", "", self.nu_ratio)?;
-        positive("scale", "", self.scale)?;
-        if self.scale > 1.0 || self.n_i() < 20 {
+        Self::G.check(self.g)?;
+        Self::NU_RATIO.check(self.nu_ratio)?;
+        Self::SCALE.check(self.scale)?;
+        if self.n_i() < 20 {
             return Err(SnnError::OutOfRange {
                 name: "scale",
                 range: "[0.008, 1]",

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::error::{positive, Result, SnnError};
 use crate::neuron::LifParams;
+use crate::param::{Param, Values};
 
 /// Membrane resistance of the Song neuron, MΩ: its leak conductance is `1/R` = 10 nS, and
 /// the conductances of the paper (relative to the leak) are in units of it.
@@ -123,6 +124,10 @@ impl SongRun {
 }
 
 impl Song {
+    /// Simulated time, s: > 0.
+    pub const DURATION: Param = Param::new("duration", " s", Values::Positive);
+    /// Plastic inputs: >= 1.
+    pub const INPUTS: Param = Param::new("inputs", "", Values::AtLeast { min: 1 });
     /// The paper's experiment: 1,000 inputs at 15 Hz for 100 s, `g_max = 0.01`, `A+ = 0.01
     /// g_max`, `A−/A+ = 1.05`, 20 ms traces, dt 0.1 ms.
     pub fn paper() -> Self {
@@ -228,10 +233,8 @@ impl Song {
     pub fn validate(&self) -> Result<()> {
         let dt = self.neuron()?.dt();
         self.rule()?;
-        positive("duration", " s", self.duration_s)?;
-        if self.inputs == 0 {
-            return Err(SnnError::Zero { name: "inputs" });
-        }
+        Self::DURATION.check(self.duration_s)?;
+        Self::INPUTS.check_count(self.inputs)?;
         if self.correlated > self.inputs {
             return Err(SnnError::OutOfRange {
                 name: "correlated",

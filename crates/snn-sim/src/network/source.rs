@@ -7,7 +7,8 @@ use std::collections::BinaryHeap;
 
 use rand::Rng;
 
-use crate::error::{non_negative, Result, SnnError};
+use crate::error::{Result, SnnError};
+use crate::param::{Param, Values};
 use crate::Rng64;
 
 /// A population of spike sources, added with [`NetworkBuilder::source`](super::NetworkBuilder::source).
@@ -50,6 +51,20 @@ pub enum Source {
 }
 
 impl Source {
+    /// Rate of each Poisson source, Hz: >= 0 (and at most one spike per step).
+    pub const RATE: Param = Param::new("rate", " Hz", Values::NonNegative);
+    /// Correlation coefficient of correlated sources: in [0, 1].
+    pub const C: Param = Param::new(
+        "c",
+        "",
+        Values::Within {
+            lo: 0.0,
+            hi: 1.0,
+            lo_open: false,
+            hi_open: false,
+            text: "[0, 1]",
+        },
+    );
     /// `n` independent Poisson sources of `rate_hz`.
     pub fn poisson(n: usize, rate_hz: f64) -> Self {
         Source::Poisson { n, rate_hz }
@@ -90,7 +105,7 @@ impl Source {
         }
         match self {
             Source::Poisson { rate_hz, .. } | Source::Correlated { rate_hz, .. } => {
-                non_negative("rate", " Hz", *rate_hz)?;
+                Self::RATE.check(*rate_hz)?;
                 let p = rate_hz * dt * 1e-3;
                 if p > 1.0 {
                     return Err(SnnError::OutOfRange {
@@ -100,13 +115,7 @@ impl Source {
                     });
                 }
                 if let Source::Correlated { c, .. } = self {
-                    if !(0.0..=1.0).contains(c) {
-                        return Err(SnnError::OutOfRange {
-                            name: "c",
-                            range: "[0, 1]",
-                            value: *c,
-                        });
-                    }
+                    Self::C.check(*c)?;
                 }
             }
             Source::Times { spikes, .. } => {

@@ -1,6 +1,7 @@
 //! Spike-timing-dependent plasticity: pair-based STDP on a projection, event-driven.
 
-use crate::error::{bounded, non_negative, positive, Result, SnnError};
+use crate::error::{Result, SnnError};
+use crate::param::{Param, Values};
 
 /// Which spike pairs a synapse counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -105,16 +106,11 @@ impl StdpBuilder {
     /// A time constant that is not positive and finite; an amplitude that is negative or not
     /// finite; `w_max` not positive; any value beyond 1e12.
     pub fn build(self) -> Result<Stdp> {
-        for (name, v) in [("tau_pre", self.tau_pre), ("tau_post", self.tau_post)] {
-            positive(name, " ms", v)?;
-            bounded(name, v)?;
-        }
-        for (name, v) in [("a_plus", self.a_plus), ("a_minus", self.a_minus)] {
-            non_negative(name, "", v)?;
-            bounded(name, v)?;
-        }
-        positive("w_max", "", self.w_max)?;
-        bounded("w_max", self.w_max)?;
+        Stdp::TAU_PRE.check(self.tau_pre)?;
+        Stdp::TAU_POST.check(self.tau_post)?;
+        Stdp::A_PLUS.check(self.a_plus)?;
+        Stdp::A_MINUS.check(self.a_minus)?;
+        Stdp::W_MAX.check(self.w_max)?;
         Ok(Stdp {
             tau_pre: self.tau_pre,
             tau_post: self.tau_post,
@@ -127,6 +123,16 @@ impl StdpBuilder {
 }
 
 impl Stdp {
+    /// Presynaptic trace time constant, ms: > 0.
+    pub const TAU_PRE: Param = Param::new("tau_pre", " ms", Values::PositiveBounded);
+    /// Postsynaptic trace time constant, ms: > 0.
+    pub const TAU_POST: Param = Param::new("tau_post", " ms", Values::PositiveBounded);
+    /// Potentiation at `Δt = 0`: >= 0.
+    pub const A_PLUS: Param = Param::new("a_plus", "", Values::NonNegativeBounded);
+    /// Depression at `Δt → 0−` (the change is `−a_minus`): >= 0.
+    pub const A_MINUS: Param = Param::new("a_minus", "", Values::NonNegativeBounded);
+    /// Largest weight: > 0.
+    pub const W_MAX: Param = Param::new("w_max", "", Values::PositiveBounded);
     /// A builder with the defaults (20 ms, 20 ms, 0.01, 0.0105, `w_max` 1, all-to-all).
     pub fn builder() -> StdpBuilder {
         StdpBuilder::default()

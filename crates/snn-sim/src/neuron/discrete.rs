@@ -1,7 +1,8 @@
 //! The original demo's neuron, unit-free and stepped in whole steps.
 
 use super::{fire_level, Crossing, Kernel, Model, Reset};
-use crate::error::{bounded, finite, Result, SnnError};
+use crate::error::{bounded, Result, SnnError};
+use crate::param::{Param, Values};
 use crate::real::Real;
 
 /// The original demo's neuron, unit-free and stepped in whole steps:
@@ -41,6 +42,20 @@ pub struct DiscreteBuilder {
 }
 
 impl DiscreteParams {
+    /// Leak per step `decay`: in (0, 1] (1: no leak).
+    pub const DECAY: Param = Param::new(
+        "decay",
+        "",
+        Values::Within {
+            lo: 0.0,
+            hi: 1.0,
+            lo_open: true,
+            hi_open: false,
+            text: "(0, 1]",
+        },
+    );
+    /// Firing threshold.
+    pub const THRESHOLD: Param = Param::new("threshold", "", Values::Bounded);
     /// Builder with the original notebook's class defaults: decay 0.9, threshold 1, reset to 0,
     /// spike when `V >= threshold`.
     pub fn builder() -> DiscreteBuilder {
@@ -102,15 +117,8 @@ impl DiscreteBuilder {
     /// [`SnnError::OutOfRange`] for the decay, [`SnnError::NonFinite`] or
     /// [`SnnError::ThresholdNotAboveReset`] for the threshold.
     pub fn build(self) -> Result<DiscreteParams> {
-        finite("decay", self.decay)?;
-        if !(self.decay > 0.0 && self.decay <= 1.0) {
-            return Err(SnnError::OutOfRange {
-                name: "decay",
-                range: "(0, 1]",
-                value: self.decay,
-            });
-        }
-        bounded("threshold", self.threshold)?;
+        DiscreteParams::DECAY.check(self.decay)?;
+        DiscreteParams::THRESHOLD.check(self.threshold)?;
         let v_reset = match self.reset {
             Reset::ToValue(v) => bounded("v_reset", v)?,
             Reset::Subtract => 0.0,

@@ -1,7 +1,8 @@
 //! The leaky integrate-and-fire neuron in physical units (ms, mV, MΩ, nA).
 
 use super::{fire_level, Crossing, Integration, Kernel, LifReset, Model};
-use crate::error::{bounded, non_negative, positive, Result, SnnError};
+use crate::error::{Result, SnnError};
+use crate::param::{Param, Values};
 use crate::real::Real;
 
 /// Leaky integrate-and-fire neuron in physical units:
@@ -114,14 +115,14 @@ impl LifBuilder {
     /// [`SnnError::EulerUnstable`] for Euler with `dt >= tau_m`; [`SnnError::TooManySteps`]
     /// when `t_ref / dt` does not fit a step counter.
     pub fn build(self) -> Result<LifParams> {
-        let tau_m = positive("tau_m", " ms", self.tau_m)?;
-        let v_rest = bounded("v_rest", self.v_rest)?;
-        let v_reset = bounded("v_reset", self.v_reset)?;
-        let v_th = bounded("v_th", self.v_th)?;
-        let r_m = bounded("r_m", positive("r_m", " MOhm", self.r_m)?)?;
-        let t_ref = non_negative("t_ref", " ms", self.t_ref)?;
-        let dt = positive("dt", " ms", self.dt)?;
-        let v0 = bounded("v0", self.v0)?;
+        let tau_m = LifParams::TAU_M.check(self.tau_m)?;
+        let v_rest = LifParams::V_REST.check(self.v_rest)?;
+        let v_reset = LifParams::V_RESET.check(self.v_reset)?;
+        let v_th = LifParams::V_TH.check(self.v_th)?;
+        let r_m = LifParams::R_M.check(self.r_m)?;
+        let t_ref = LifParams::T_REF.check(self.t_ref)?;
+        let dt = LifParams::DT.check(self.dt)?;
+        let v0 = LifParams::V0.check(self.v0)?;
         if v_th <= v_reset {
             return Err(SnnError::ThresholdNotAboveReset {
                 name: "v_th",
@@ -166,6 +167,24 @@ impl LifBuilder {
 }
 
 impl LifParams {
+    /// Membrane time constant `tau_m`, ms: > 0.
+    pub const TAU_M: Param = Param::new("tau_m", " ms", Values::Positive);
+    /// Resting potential `V_rest`, mV.
+    pub const V_REST: Param = Param::new("v_rest", " mV", Values::Bounded);
+    /// Reset potential `V_reset`, mV (below `V_th`).
+    pub const V_RESET: Param = Param::new("v_reset", " mV", Values::Bounded);
+    /// Threshold `V_th`, mV (above `V_reset`).
+    pub const V_TH: Param = Param::new("v_th", " mV", Values::Bounded);
+    /// Membrane resistance `R`, MΩ: > 0.
+    pub const R_M: Param = Param::new("r_m", " MOhm", Values::PositiveBounded);
+    /// Refractory period `t_ref`, ms: >= 0.
+    pub const T_REF: Param = Param::new("t_ref", " ms", Values::NonNegative);
+    /// Time step `dt`, ms: > 0.
+    pub const DT: Param = Param::new("dt", " ms", Values::Positive);
+    /// A simulated duration, ms: > 0 (rounded to whole steps, at least one).
+    pub const DURATION: Param = Param::new("duration", " ms", Values::Positive);
+    /// Initial potential `V0`, mV.
+    pub const V0: Param = Param::new("v0", " mV", Values::Bounded);
     /// Builder with the defaults: `tau_m` 10 ms, `V_rest = V_reset = V0` = -65 mV,
     /// `V_th` -50 mV, `R` 10 MΩ, `t_ref` 2 ms, `dt` 0.1 ms, exact integration, reset to
     /// `V_reset`, spike on `V > V_th`.
@@ -267,7 +286,7 @@ impl LifParams {
     /// # Ok::<(), snn_sim::SnnError>(())
     /// ```
     pub fn steps_for(&self, duration_ms: f64) -> Result<usize> {
-        positive("duration", " ms", duration_ms)?;
+        Self::DURATION.check(duration_ms)?;
         let steps = (duration_ms / self.dt).round().max(1.0);
         if steps > u32::MAX as f64 {
             return Err(SnnError::TooManySteps {

@@ -6,7 +6,7 @@
 
 use ndarray::ArrayView2;
 
-use crate::error::{bounded, fits, nonzero, Result, SnnError, MAX_MAGNITUDE};
+use crate::error::{bounded, fits, Result, SnnError, MAX_MAGNITUDE};
 use crate::neuron::{Kernel, Model};
 
 use crate::real::Real;
@@ -135,7 +135,7 @@ impl<F: Precision> Population<F> {
     /// [`SnnError::Zero`] for `n == 0`; [`SnnError::TooLarge`] when the state would exceed
     /// [`MAX_BYTES`](crate::MAX_BYTES).
     pub fn new<M: Model>(model: &M, n: usize) -> Result<Self> {
-        nonzero("neurons", n)?;
+        crate::param::NEURONS.check_count(n)?;
         fits("neurons", n, std::mem::size_of::<F>() + 9)?;
         let k = model.kernel::<F>();
         // The reset must bring a neuron at the firing level below it in F, or it would fire
@@ -302,7 +302,7 @@ impl<F: Precision> Population<F> {
         record: &Record,
     ) -> Result<SimResult<F>> {
         let n = self.v.len();
-        nonzero("steps", steps)?;
+        crate::param::STEPS.check_count(steps)?;
         if steps > u32::MAX as usize {
             return Err(SnnError::TooManySteps {
                 name: "steps",
@@ -312,14 +312,14 @@ impl<F: Precision> Population<F> {
         }
         let threads = self.threads_for_run();
         match drive {
-            Drive::Constant(i) => check_values("drive", &[i])?,
+            Drive::Constant(i) => check_values(crate::param::DRIVE.name, &[i])?,
             Drive::PerNeuron(i) => {
-                check_len("drive", n, i.len())?;
-                check_many("drive", i, threads)?;
+                check_len(crate::param::DRIVE.name, n, i.len())?;
+                check_many(crate::param::DRIVE.name, i, threads)?;
             }
             Drive::Shared(i) => {
-                check_len("drive", steps, i.len())?;
-                check_values("drive", i)?;
+                check_len(crate::param::DRIVE.name, steps, i.len())?;
+                check_values(crate::param::DRIVE.name, i)?;
             }
             Drive::Matrix(m) => {
                 if m.dim() != (steps, n) {
@@ -330,8 +330,8 @@ impl<F: Precision> Population<F> {
                     });
                 }
                 match m.as_slice() {
-                    Some(all) => check_many("drive", all, threads)?,
-                    None => check_iter("drive", m.iter())?,
+                    Some(all) => check_many(crate::param::DRIVE.name, all, threads)?,
+                    None => check_iter(crate::param::DRIVE.name, m.iter())?,
                 }
             }
         }
