@@ -112,6 +112,9 @@ pub(crate) fn classify(args: ClassifyArgs) -> Result<String, String> {
         EncodingArg::Current => Encoding::Current,
     };
     // The settings first, checked without any data; then the data they fit.
+    if nir.is_some() {
+        snn_nir::exportable(encoding).map_err(|err| format!("--nir: {err}"))?;
+    }
     let params = Classifier::builder()
         .steps(steps)
         .encoding(encoding)

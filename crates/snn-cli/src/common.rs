@@ -98,12 +98,21 @@ pub(crate) fn tidy(t: f64) -> f64 {
     (t * 1e9).round() / 1e9
 }
 
-pub(crate) fn steps_for(name: &'static str, duration: f64, dt: f64) -> Result<usize, String> {
-    let steps = duration / dt;
+/// Whole steps of `dt_ms` in a duration given by `flag` in its own unit (`unit`, with
+/// `ms_per_unit`): the error shows the duration as the user typed it.
+pub(crate) fn steps_for(
+    flag: &Flag,
+    duration: f64,
+    ms_per_unit: f64,
+    dt_ms: f64,
+) -> Result<usize, String> {
+    let steps = duration * ms_per_unit / dt_ms;
     if !steps.is_finite() || steps < 0.5 || steps > u32::MAX as f64 {
         return Err(format!(
-            "{name}: duration must give between 1 and {} steps of dt, got {duration} / {dt}",
-            u32::MAX
+            "{}: duration must give between 1 and {} steps of dt, got {duration}{} / {dt_ms} ms",
+            flag.long,
+            u32::MAX,
+            flag.param.unit
         ));
     }
     Ok(steps.round() as usize)

@@ -73,7 +73,7 @@ pub(crate) fn encode(args: EncodeArgs) -> Result<String, String> {
     };
     let enc = RateEncoder::new(rate_hz, dt_ms, model).map_err(e)?;
     TRAINS.param.check_count(trains).map_err(e)?;
-    let steps = steps_for("--duration-s", duration_s * 1000.0, dt_ms)?;
+    let steps = steps_for(&DURATION, duration_s, 1000.0, dt_ms)?;
     let spikes = enc
         .encode(&vec![1.0; trains], steps, &mut snn_core::rng(seed))
         .map_err(e)?;

@@ -99,7 +99,7 @@ pub(crate) fn lif(args: LifArgs) -> Result<String, String> {
         })
         .build()
         .map_err(e)?;
-    let steps = steps_for("--duration-ms", duration_ms, dt_ms)?;
+    let steps = steps_for(&DURATION, duration_ms, 1.0, dt_ms)?;
     let mut pop = Population::<f64>::new(&p, currents_na.len()).map_err(e)?;
     let out = pop
         .run(steps, Drive::PerNeuron(&currents_na), &Record::spikes())

@@ -64,9 +64,10 @@ enum Command {
     Nir(NirCommand),
     /// 2-D Gaussian blobs as CSV (x1,x2,label), centres drawn in [-10, 10]^2.
     Blobs(BlobsArgs),
-    /// Trains the spiking classifier and a logistic-regression baseline on the same blobs.
+    /// Trains the spiking classifier and a logistic-regression baseline on the same data
+    /// (blobs or Iris, --dataset).
     Classify(ClassifyArgs),
-    /// Draws a benchmark report (JSON from scripts/bench) as an SVG throughput chart.
+    /// Draws a benchmark report (JSON from scripts/measure/bench) as an SVG throughput chart.
     PlotBench(PlotBenchArgs),
     /// Writes every chart as an SVG file, drawn from seeded data.
     Figures(FiguresArgs),

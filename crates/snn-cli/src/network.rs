@@ -126,7 +126,7 @@ pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
         "skip_ms": skip as f64 * dt_ms,
         "measured_ms": out.duration_ms(),
         "seed": seed,
-        "threads": if threads { rayon::current_num_threads() } else { 1 },
+        "threads": net.threads_used(),
     })
     .to_string())
 }

@@ -482,3 +482,30 @@ fn classify_iris_writes_nir_and_predictions_that_agree() {
         serde_json::json!(["input", "affine", "lif", "output"])
     );
 }
+
+/// `threads` is what a run really used: a network too small to split runs on one thread
+/// whatever the pool.
+#[test]
+fn network_reports_the_threads_it_used() {
+    let run = |scale: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_snn"))
+            .args([
+                "network",
+                "--g",
+                "5",
+                "--nu-ratio",
+                "2",
+                "--duration-ms",
+                "5",
+            ])
+            .args(["--scale", scale, "--threads"])
+            .env("RAYON_NUM_THREADS", "3")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["threads"].as_u64().unwrap()
+    };
+    assert_eq!(run("0.1"), 1, "1,000 E neurons: nothing to split");
+    assert_eq!(run("0.3"), 3, "3,000 E neurons: the Poisson draws split");
+}

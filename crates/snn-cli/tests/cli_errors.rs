@@ -409,3 +409,58 @@ fn the_range_in_the_help_is_the_range_checked() {
         assert_eq!(code, 0, "{args:?}: {err}");
     }
 }
+
+/// `classify --nir` with a spike encoding is refused before it trains or writes anything.
+#[test]
+fn an_export_that_cannot_be_written_is_refused_before_training() {
+    let csv = temp("never.csv");
+    let nir = temp("never.nir");
+    let _ = std::fs::remove_file(&csv);
+    let (code, out, err) = snn(&[
+        "classify",
+        "--encoding",
+        "rate",
+        "--nir",
+        nir.to_str().unwrap(),
+        "--predictions",
+        csv.to_str().unwrap(),
+    ]);
+    assert_ne!(code, 0);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.starts_with("error: --nir: "), "{err}");
+    assert!(err.contains("rate encoding"), "{err}");
+    assert!(!csv.exists(), "predictions were written before the refusal");
+    assert!(!nir.exists());
+}
+
+/// A duration given in seconds is shown in seconds when refused.
+#[test]
+fn a_duration_error_shows_the_unit_the_user_typed() {
+    let (code, _, err) = snn(&[
+        "encode",
+        "--rate-hz",
+        "10",
+        "--dt-ms",
+        "1",
+        "--duration-s",
+        "0.0001",
+        "--trains",
+        "1",
+        "--seed",
+        "1",
+    ]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--duration-s: "), "{err}");
+    assert!(err.contains("got 0.0001 s / 1 ms"), "{err}");
+}
+
+/// The help says what the command does: classify takes Iris too, plot-bench reads the
+/// report of scripts/measure/bench.
+#[test]
+fn help_names_what_the_commands_take() {
+    let (_, help, _) = snn(&["--help"]);
+    assert!(!help.contains("same blobs"), "{help}");
+    assert!(help.contains("blobs or Iris"), "{help}");
+    assert!(help.contains("scripts/measure/bench"), "{help}");
+    assert!(!help.contains("scripts/bench)"), "{help}");
+}

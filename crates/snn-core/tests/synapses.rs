@@ -163,6 +163,54 @@ fn a_held_neuron_loses_its_input_and_cannot_spike() {
 }
 
 #[test]
+fn a_current_arriving_at_a_held_neuron_enters_its_synapse_and_acts_after_release() {
+    // The same spike as above through a current synapse: while the target is held its V
+    // stays at V_r, but the current has entered the synapse and moves V once it is released.
+    let p = brunel_neuron(0.1);
+    let run = |synapse: Synapse| {
+        let mut b = Network::builder();
+        let src = b.population("src", &p, 1).unwrap();
+        let dst = b.population("dst", &p, 1).unwrap();
+        b.connect(
+            src,
+            dst,
+            Connection::new(synapse, Connectivity::AllToAll).delay_ms(1.0),
+        )
+        .unwrap();
+        let mut net = b.build(0).unwrap();
+        net.set_v(src, &[30.0]).unwrap();
+        net.set_v(dst, &[30.0]).unwrap();
+        let out = net
+            .run(60, &NetRecord::spikes().with_traces(dst, [0]))
+            .unwrap();
+        out.population(dst).unwrap().traces()[0].1.clone()
+    };
+    let current = run(Synapse::CurrentExp {
+        w: 1.0,
+        tau_syn: 5.0,
+    });
+    assert!(
+        current[1..=21].iter().all(|&x| x == 10.0),
+        "{:?}",
+        &current[..25]
+    );
+    // A delta jump arriving then is lost: after release V relaxes from V_r towards rest,
+    // exactly as with no input at all.
+    let delta = run(Synapse::Delta { w: 15.0 });
+    let none = run(Synapse::Delta { w: 0.0 });
+    assert_eq!(delta, none);
+    // The current still flows after release: V stays above the input-free relaxation.
+    for k in 23..40 {
+        assert!(
+            current[k] > none[k] + 1e-3,
+            "step {k}: {} vs {}",
+            current[k],
+            none[k]
+        );
+    }
+}
+
+#[test]
 fn psp_helper_is_the_closed_form_from_arrival() {
     let p = brunel_neuron(0.1);
     let psp = probe::psp(

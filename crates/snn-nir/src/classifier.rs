@@ -12,6 +12,22 @@ use crate::{NirError, Result, DEFAULT_DT};
 /// Steps per sample when a file does not say (a graph from another tool).
 const DEFAULT_STEPS: usize = 100;
 
+/// Whether a classifier with `encoding` can be written as a NIR graph: only
+/// [`Encoding::Current`] (a spike encoding needs the stochastic encoder, which NIR cannot
+/// express). Check it before training when the result is to be exported.
+///
+/// # Errors
+/// A spike encoding.
+pub fn exportable(encoding: Encoding) -> Result<()> {
+    if encoding != Encoding::Current {
+        return Err(NirError::Unsupported(format!(
+            "a classifier with {} encoding: NIR has no stochastic spike encoder; train with the current encoding to export",
+            encoding.name()
+        )));
+    }
+    Ok(())
+}
+
 /// The NIR graph of `clf` with time step `dt` seconds: `input → affine → lif → output` (an
 /// `IF` node for decay 1), the standardisation folded into the affine weights and bias, and
 /// in the graph's metadata `dt`, the discretisation, the steps per sample, the decision rule,
@@ -22,12 +38,7 @@ const DEFAULT_STEPS: usize = 100;
 /// A spike encoding (the graph would need the stochastic encoder, which NIR cannot express;
 /// train with [`Encoding::Current`]), or a `dt` that is not positive and finite.
 pub fn from_classifier(clf: &Classifier, dt: f64) -> Result<NirGraph> {
-    if clf.encoding() != Encoding::Current {
-        return Err(NirError::Unsupported(format!(
-            "a classifier with {} encoding: NIR has no stochastic spike encoder; train with the current encoding to export",
-            clf.encoding().name()
-        )));
-    }
+    exportable(clf.encoding())?;
     if !(dt.is_finite() && dt > 0.0) {
         return Err(NirError::Unsupported(format!(
             "dt must be a positive number of seconds, got {dt}"

@@ -68,7 +68,7 @@ mod graph;
 mod io;
 pub mod network;
 
-pub use classifier::{from_classifier, to_classifier, write_classifier};
+pub use classifier::{exportable, from_classifier, to_classifier, write_classifier};
 pub use graph::{Meta, NirGraph, Node};
 pub use io::{from_bytes, read, to_bytes, write};
 pub use network::{from_description, from_network, to_description, to_network};

@@ -198,7 +198,7 @@ impl NetworkBuilder {
     ///
     /// # Errors
     /// An unknown population, zero `k`, a rate that is negative or not finite, a mean count
-    /// per step above 1e12, or a bad synapse value.
+    /// per step above 1e8, or a bad synapse value.
     pub fn poisson(&mut self, to: PopId, k: usize, rate_hz: f64, synapse: Synapse) -> Result<()> {
         let target = self.group(to, "target population")?;
         if target.source.is_some() {

@@ -8,8 +8,10 @@
 //!    synapse's jump is added to `V`, a current or conductance is added to its state.
 //! 2. **Update.** Each neuron that is not held relaxes over the step with its synaptic input
 //!    (exactly, for a membrane `tau_m dV/dt = −(V − V_rest) + R·I`); if `V'` reaches its firing
-//!    level it spikes, is reset and is held for `t_ref` (see [`LifParams`](crate::LifParams)). Input arriving at a
-//!    held neuron is lost, as in Brunel (2000), where a neuron is insensitive while refractory.
+//!    level it spikes, is reset and is held for `t_ref` (see [`LifParams`](crate::LifParams)). A delta synapse's
+//!    jump arriving at a held neuron is lost, as in Brunel (2000), where a neuron is
+//!    insensitive while refractory; a current or conductance arriving then still enters its
+//!    synapse's state, which decays on and acts once the neuron is released.
 //! 3. **Propagation.** Every spike of this step (time `(t+1)·dt`) is written into its targets'
 //!    ring buffers `d = round(D/dt)` steps ahead, so it arrives at time `(t+1)·dt + D`, the
 //!    start of step `t + 1 + d`: one ring of `d_max + 1` slots per target and synapse kind, not

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use super::description::{dense, next_id, NetworkDescription};
 use super::record::{NetRecord, NetworkResult, PopResult};
 use super::state::NetworkState;
+#[cfg(feature = "parallel")]
+use super::state::INPUT_BLOCK;
 use super::stdp::Stdp;
 use super::step::step_unchecked;
 use super::{NetworkBuilder, PopId, ProjectionInfo};
@@ -80,6 +82,22 @@ impl Network {
         if on {
             rayon::broadcast(|_| ());
         }
+    }
+    /// The threads a step really uses: rayon's pool when [`set_parallel`](Self::set_parallel)
+    /// is on and some population is large enough to be split (2,048 neurons for its Poisson
+    /// draws, 8,192 for its update), else 1 (also without the `parallel` feature).
+    pub fn threads_used(&self) -> usize {
+        #[cfg(feature = "parallel")]
+        if self.parallel
+            && self
+                .desc
+                .populations
+                .iter()
+                .any(|p| p.source.is_none() && p.n >= 2 * INPUT_BLOCK)
+        {
+            return rayon::current_num_threads();
+        }
+        1
     }
     /// Steps simulated so far.
     pub fn steps_done(&self) -> u64 {

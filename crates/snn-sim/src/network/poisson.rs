@@ -43,7 +43,7 @@ impl PoissonCount {
         if mean > TABLE_MAX_MEAN {
             let d = rand_distr::Poisson::new(mean).map_err(|_| SnnError::OutOfRange {
                 name: "mean inputs per step",
-                range: "[0, 1e12]",
+                range: "[0, 1e8]",
                 value: mean,
             })?;
             return Ok(Self {
