@@ -19,8 +19,9 @@ parameter sets (`metadata.snn.parameter_sets`: `{"name", "set": {variable: Rust 
 gets the new value; a name the cell does not define fails the run, so sets cannot rot) and
 that cell and every cell below it are run again, as "Run Selected Cell and All Below" does.
 A set with `expect_error` must stop at its first failing cell with exactly one line of
-stderr that contains that text (a clear error, not a panic or a backtrace); nothing after
-that cell runs.
+stderr that contains that text (a clear error, not a panic or a backtrace); then the cells
+below it are run as well (this kernel does not stop a queue at an error, and a learner may
+run them by hand) and none of them may panic.
 
 Executed copies (with outputs and per-cell timings) are written to target/notebooks/ (one
 per parameter set as NAME.SET.ipynb); the notebooks in notebooks/ stay without outputs.
@@ -127,6 +128,15 @@ class Runner:
                     problems.append(f"{where}: expected one line of error, got {len(err_text.splitlines())}: {err_text[:300]}")
                 elif expect_error not in err_text:
                     problems.append(f"{where}: expected an error containing {expect_error!r}, got: {err_text[:300]}")
+                # A learner may run the cells below anyway (Run All Below does, on this kernel):
+                # whatever state the failed cell left, none of them may panic.
+                for later in range(idx + 1, len(nb.cells)):
+                    c2 = nb.cells[later]
+                    if c2.cell_type != "code":
+                        continue
+                    _, _, err2 = self.run_cell(c2, later)
+                    if PANIC in err2:
+                        problems.append(f"{label}cell {later}, run after the expected error: panicked: {err2[:300]}")
                 return idx
             if "raises-exception" in tags:
                 if not (errored or err_text):

@@ -448,6 +448,42 @@ fn network_raster_marks_each_shown_spike() {
         })
         .count();
     assert_eq!(marks, expected);
+    // The legend names each population with how many of its neurons are shown, and sits
+    // above every spike mark: it covers none of them.
+    let d = doc(svg);
+    let legend: Vec<f64> = d
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter(|n| {
+            n.text()
+                .is_some_and(|t| t.contains("(10 of 500)") || t.contains("(10 of 125)"))
+        })
+        .map(|n| n.attribute("y").unwrap().parse::<f64>().unwrap())
+        .collect();
+    assert_eq!(legend.len(), 2, "{:?}", texts(svg));
+    let top_mark = d
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("polyline")
+                && n.attribute("stroke-width") == Some("2")
+                && n.attribute("points")
+                    .is_some_and(|p| p.split_whitespace().count() == 2)
+        })
+        .flat_map(|n| {
+            n.attribute("points")
+                .unwrap()
+                .split_whitespace()
+                .map(|xy| xy.split(',').nth(1).unwrap().parse::<f64>().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .fold(f64::INFINITY, f64::min);
+    for y in legend {
+        // A text's box runs from y to y + its size (dy = 0.76em): 14 px at most.
+        assert!(
+            y + 14.0 < top_mark,
+            "legend at {y} reaches the first spike at {top_mark}"
+        );
+    }
     for (from, to, bin) in [
         (-1.0, 50.0, 1.0),
         (50.0, 50.0, 1.0),

@@ -1,6 +1,7 @@
 //! Network charts: a raster over the population rate on a shared time axis, and the
 //! statistics of several runs side by side.
 
+use super::legend::{legend_band, legend_height, legend_layout, Key};
 use super::*;
 use snn_sim::network::{NetworkResult, RegimeStats};
 
@@ -89,7 +90,21 @@ pub fn network_raster(
         .fold(0.0f64, f64::max)
         .max(1.0);
     let colour = |p: usize| PALETTE[p % PALETTE.len()];
-    Chart::draw(title, (WIDTH, 560), |area| {
+    // The legend goes in a band above the raster, never over its spikes.
+    let entries: Vec<(String, Key)> = pops
+        .iter()
+        .zip(&shown)
+        .enumerate()
+        .map(|(p, (pop, k))| {
+            (
+                format!("{} ({} of {})", pop.name(), k, pop.n()),
+                Key::Mark(colour(p)),
+            )
+        })
+        .collect();
+    let (_, legend_rows) = legend_layout(&entries, WIDTH as i32 - 80);
+    Chart::draw(title, (WIDTH, 560 + legend_height(legend_rows)), |area| {
+        let area = legend_band(area, &entries)?;
         let (top, bottom) = area.split_vertically(360);
         let mut chart = ChartBuilder::on(&top)
             .margin(10)
@@ -114,28 +129,8 @@ pub fn network_raster(
                 .draw_series(marks.iter().filter(|m| m.2 == p).map(|&(t, y, _)| {
                     PathElement::new(vec![(t, y - h), (t, y + h)], colour(p).stroke_width(2))
                 }))
-                .map_err(s)?
-                .label(format!(
-                    "{} ({} of {})",
-                    pops[p].name(),
-                    shown[p],
-                    pops[p].n()
-                ))
-                .legend(move |(x, y)| {
-                    PathElement::new(
-                        vec![(x + 6, y - 6), (x + 6, y + 6)],
-                        colour(p).stroke_width(3),
-                    )
-                });
+                .map_err(s)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 13))
-            .draw()
-            .map_err(s)?;
         let mut rate = ChartBuilder::on(&bottom)
             .margin(10)
             .margin_right(24)

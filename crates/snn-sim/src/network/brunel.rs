@@ -124,14 +124,13 @@ impl Brunel {
             .dt(self.dt_ms)
             .build()
     }
-    /// The network's description with `seed` (connectivity, Poisson inputs, and starting
-    /// potentials drawn uniformly in `[V_r, θ)`), with the excitatory and inhibitory
-    /// populations.
+    /// Checks every value without building anything, so a notebook can refuse a bad
+    /// value before it prints what the value gives.
     ///
     /// # Errors
-    /// `g` negative or not finite, `nu_ratio` not positive, `scale` outside (0, 1] or so
-    /// small that a population has fewer than 20 neurons, a bad `dt_ms` or `delay_ms`.
-    pub fn describe(&self, seed: u64) -> Result<(NetworkDescription, PopId, PopId)> {
+    /// `g` negative or not finite, `nu_ratio` not positive, `scale` outside [0.008, 1], a
+    /// bad `dt_ms` or `delay_ms`.
+    pub fn validate(&self) -> Result<()> {
         Self::G.check(self.g)?;
         Self::NU_RATIO.check(self.nu_ratio)?;
         Self::SCALE.check(self.scale)?;
@@ -142,6 +141,27 @@ impl Brunel {
                 value: self.scale,
             });
         }
+        let dt = self.neuron()?.dt();
+        crate::param::Param::new("delay", " ms", crate::param::Values::Positive)
+            .check(self.delay_ms)?;
+        if (self.delay_ms / dt).round() < 1.0 {
+            return Err(SnnError::OutOfRange {
+                name: "delay",
+                range: "[dt, 1e6 steps] ms (at least one step)",
+                value: self.delay_ms,
+            });
+        }
+        Ok(())
+    }
+    /// The network's description with `seed` (connectivity, Poisson inputs, and starting
+    /// potentials drawn uniformly in `[V_r, θ)`), with the excitatory and inhibitory
+    /// populations.
+    ///
+    /// # Errors
+    /// `g` negative or not finite, `nu_ratio` not positive, `scale` outside (0, 1] or so
+    /// small that a population has fewer than 20 neurons, a bad `dt_ms` or `delay_ms`.
+    pub fn describe(&self, seed: u64) -> Result<(NetworkDescription, PopId, PopId)> {
+        self.validate()?;
         let lif = self.neuron()?;
         let mut b = Network::builder();
         let e = b.population("E", &lif, self.n_e())?;
