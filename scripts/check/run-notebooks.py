@@ -151,6 +151,8 @@ class Runner:
                     problems.append(f"{where}: panicked: {err_text[:400]}")
                 elif err_text:
                     problems.append(f"{where}: failed (stderr): {err_text[:400]}")
+            if any(o.get("data", {}).get("text/plain", "").strip() == "()" for o in cell.outputs):
+                problems.append(f"{where}: prints a stray () (end the cell's last block with a semicolon)")
             if "chart" in tags:
                 if not any("image/svg+xml" in o.get("data", {}) for o in cell.outputs):
                     problems.append(f"{where}: tagged chart but produced no image/svg+xml")
