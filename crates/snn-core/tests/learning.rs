@@ -514,3 +514,18 @@ fn settings_are_built_without_data_and_fit_any_data() {
     assert_eq!(h, h2);
     assert!(clf2.accuracy(&test2, &mut rng(1)).unwrap() > 0.9);
 }
+
+/// The held-out curve's last point is the accuracy measured afterwards with the generator
+/// fit was given: a notebook prints one number for both (they differed under rate coding
+/// when the printed one drew other spikes).
+#[test]
+fn the_curve_ends_at_the_accuracy_measured_with_the_same_generator() {
+    let (train, test) = split(11, 3, 1.5, 450);
+    for encoding in [Encoding::Rate, Encoding::Latency, Encoding::Current] {
+        let mut clf = Classifier::new(&train, 60, encoding).unwrap();
+        let cfg = TrainConfig::builder().epochs(30).build().unwrap();
+        let h = clf.fit(&train, Some(&test), &cfg, &mut rng(11)).unwrap();
+        let after = clf.accuracy(&test, &mut rng(11)).unwrap();
+        assert_eq!(Some(&after), h.test_accuracy.last(), "{encoding:?}");
+    }
+}
