@@ -7,7 +7,8 @@ Run menu, and asserts that every chart cell's SVG is visible in the page.
 Then the sweeps and animations (cells tagged `player`): each sweep's slider is moved with the
 keyboard (focus and an arrow key) and with the mouse (a click along the slider), and the
 frame shown must become the one for the slider's value: its title names that value and the
-label beside the slider says it; each animation is played, and its frame must advance. Then
+label beside the slider says it; each animation is played, and its frame must advance; and
+every player (frame, slider and buttons) must fit the 1,000-pixel-high window. Then
 an executed copy of notebook 01 (from target/notebooks/, saved with its outputs and never
 trusted) is opened: each player must show its first frame as a picture with the one line
 on `jupyter trust`, and no controls.
@@ -16,7 +17,7 @@ Screenshots go to target/browser/ (each player before and after it moves). Ends 
 `browser: N passed, N failed`.
 
     scripts/check/browser-check.py [NOTEBOOK_NAME ...]
-        (default: notebooks 01 to 04, the ones with sweeps and animations)
+        (default: notebooks 01 to 04 and 07, the ones with sweeps and animations)
 """
 import json
 import os
@@ -115,6 +116,10 @@ def check_players(page, stem):
                 problems.append(f"{where}: frame {k} shows title {title!r}, label {label!r}; "
                                 f"want {d['titles'][k]!r}, {d['labels'][k]!r}")
 
+        # The frame and its slider fit the 1,000-pixel-high window together.
+        box = player.bounding_box()
+        if box and box["height"] > 1000:
+            problems.append(f"{where}: the player is {box['height']:.0f} px high; frame and slider do not fit a 1,000-pixel screen")
         k0, title, label = shown(player)
         if k0 != d["start"]:
             problems.append(f"{where}: starts at frame {k0}, not {d['start']}")
@@ -235,7 +240,8 @@ def check(page, base, token, name):
 
 
 def main(names):
-    names = names or ["01-the-original-demo.ipynb", "02-one-neuron.ipynb", "03-spike-encoding.ipynb", "04-step-through.ipynb"]
+    names = names or ["01-the-original-demo.ipynb", "02-one-neuron.ipynb", "03-spike-encoding.ipynb",
+                      "04-step-through.ipynb", "07-learning-from-timing.ipynb"]
     SHOTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     # Running cells in the page must not leave outputs in the committed notebooks, whatever

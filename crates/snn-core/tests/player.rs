@@ -296,3 +296,63 @@ fn a_raster_animation_fills_in() {
     assert!(early > 0 && early < run.spikes().len());
     assert!(Animation::raster(run.spikes(), 20, 500, 0.1, "ms", 25, "x", 0).is_err());
 }
+
+/// A sweep started at the learner's value starts at exactly that value: added in order when
+/// it is not one of the swept values, the first frame drawn with it.
+#[test]
+fn a_sweep_starts_at_exactly_the_learners_value() {
+    let values = [1.0, 2.0, 3.0, 4.5];
+    let sweep = Sweep::starting_at("period", "steps", &values, 2.9, train_chart).unwrap();
+    assert_eq!(sweep.values(), &[1.0, 2.0, 2.9, 3.0, 4.5]);
+    assert_eq!(sweep.start(), 2);
+    assert_eq!(sweep.frames()[2], train_chart(2.9).unwrap());
+    let d = data(&sweep.html());
+    assert_eq!(d["start"], 2);
+    assert_eq!(d["labels"][2], "period = 2.9 steps");
+    // A value already swept is not added twice.
+    let same = Sweep::starting_at("period", "steps", &values, 3.0, train_chart).unwrap();
+    assert_eq!((same.len(), same.start()), (4, 2));
+    // Past either end, in order; in a list that is not ascending, at the end.
+    let low = Sweep::starting_at("period", "steps", &values, 0.5, train_chart).unwrap();
+    assert_eq!((low.values()[0], low.start()), (0.5, 0));
+    let unordered = Sweep::starting_at("p", "", &[3.0, 1.0], 2.0, train_chart).unwrap();
+    assert_eq!(
+        (unordered.values(), unordered.start()),
+        (&[3.0, 1.0, 2.0][..], 2)
+    );
+    assert!(Sweep::starting_at("p", "", &values, f64::NAN, train_chart).is_err());
+}
+
+/// A frame taller than a player may show is shown narrower, so frame and slider fit a
+/// 1,000-pixel-high screen; ordinary frames keep the full width.
+#[test]
+fn a_tall_frame_is_shown_within_the_screen() {
+    let width_of = |html: &str| -> u32 {
+        let at = html.find("class=\"snn-player-frame\"").unwrap();
+        let rest = &html[at..];
+        let w = rest.find(" width=\"").unwrap() + 8;
+        rest[w..].split('"').next().unwrap().parse().unwrap()
+    };
+    let plain = Sweep::new("p", "", &[1.0, 2.0], train_chart).unwrap();
+    let (w, h) = plain.frames()[0].size().unwrap();
+    assert!(h <= chart::MAX_FRAME_PX);
+    assert_eq!(width_of(&plain.html()), w);
+    let tall = Sweep::new("p", "", &[1.0, 2.0], |v| {
+        chart::Chart::stack(&[
+            train_chart(v)?,
+            train_chart(v)?,
+            train_chart(v)?,
+            train_chart(v)?,
+        ])
+    })
+    .unwrap();
+    let (w, h) = tall.frames()[0].size().unwrap();
+    assert!(h > chart::MAX_FRAME_PX, "{h}");
+    let shown = width_of(&tall.html());
+    let shown_h = f64::from(shown) * f64::from(h) / f64::from(w);
+    assert!(
+        shown_h <= f64::from(chart::MAX_FRAME_PX) + 1.0,
+        "{shown} px wide is {shown_h} px high"
+    );
+    assert!(shown_h > f64::from(chart::MAX_FRAME_PX) - 3.0);
+}

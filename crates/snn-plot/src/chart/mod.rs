@@ -35,8 +35,10 @@ pub use encoding::encoding_view;
 pub use maps::{class_map, decision_map};
 pub use membrane::membrane;
 pub use network::{network_raster, regime_bars};
-pub use plasticity::{stdp_window, weight_histogram, weight_traces};
-pub use player::{Animation, Sweep, MAX_FRAMES, MAX_PLAYER_BYTES};
+pub use plasticity::{
+    histogram_peak, stdp_window, weight_histogram, weight_histogram_up_to, weight_traces,
+};
+pub use player::{Animation, Sweep, MAX_FRAMES, MAX_FRAME_PX, MAX_PLAYER_BYTES};
 pub use scatter::{blob_scatter, data_scatter};
 pub use trains::{raster, spike_train, spike_trains};
 

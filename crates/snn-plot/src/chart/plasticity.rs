@@ -102,6 +102,32 @@ pub fn stdp_window(simulated: &[(f64, f64)], rule: &Stdp, title: &str) -> Result
 /// # Errors
 /// No series, an empty series, zero bins or more than 1,000, or a weight outside [0, 1].
 pub fn weight_histogram(series: &[(String, Vec<f64>)], bins: usize, title: &str) -> Result<Chart> {
+    weight_histogram_up_to(series, bins, 0, title)
+}
+
+/// The largest count of any of `bins` equal bins of weights over `w_max` (each in [0, 1]):
+/// the `count_max` that keeps the axes of [`weight_histogram_up_to`] frames the same.
+pub fn histogram_peak(w_over_wmax: &[f64], bins: usize) -> usize {
+    let bins = bins.max(1);
+    let mut c = vec![0usize; bins];
+    for &x in w_over_wmax {
+        c[((x.clamp(0.0, 1.0) * bins as f64) as usize).min(bins - 1)] += 1;
+    }
+    c.into_iter().max().unwrap_or(0)
+}
+
+/// As [`weight_histogram`], with the count axis reaching at least `count_max` (for
+/// example the [`histogram_peak`] over every frame of a sweep), so frames drawn with the
+/// same `count_max` share their axes and can be compared bar for bar.
+///
+/// # Errors
+/// As [`weight_histogram`].
+pub fn weight_histogram_up_to(
+    series: &[(String, Vec<f64>)],
+    bins: usize,
+    count_max: usize,
+    title: &str,
+) -> Result<Chart> {
     if series.is_empty() || series.iter().any(|(_, w)| w.is_empty()) {
         return Err(SnnError::Empty { name: "weights" });
     }
@@ -133,7 +159,15 @@ pub fn weight_histogram(series: &[(String, Vec<f64>)], bins: usize, title: &str)
             c
         })
         .collect();
-    let top = counts.iter().flatten().copied().max().unwrap_or(1).max(1) as f64 * 1.1;
+    let top = counts
+        .iter()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(1)
+        .max(count_max)
+        .max(1) as f64
+        * 1.1;
     let colour = |k: usize| {
         if k == 0 {
             GREY

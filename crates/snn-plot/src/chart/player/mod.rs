@@ -26,6 +26,10 @@ use page::{base64, escape, fnv1a, json_string, PLAYER_JS};
 /// and scroll.
 pub const MAX_PLAYER_BYTES: usize = 5_000_000;
 
+/// The tallest a player shows a frame, in pixels: with its slider and buttons it fits a
+/// 1,000-pixel-high screen.
+pub const MAX_FRAME_PX: u32 = 720;
+
 /// The most frames a sweep or animation may have.
 pub const MAX_FRAMES: usize = 400;
 
@@ -87,8 +91,43 @@ impl Sweep {
         Ok(Sweep { player })
     }
 
-    /// Starts the slider at the value nearest `value` (for example the default of the
-    /// parameter cell), instead of the first.
+    /// As [`new`](Self::new), with the slider starting at exactly `start` (for example the
+    /// value of the parameter cell, so the first frame shows what the chart above it shows):
+    /// `start` is added to the values, in order, when it is not one of them.
+    ///
+    /// # Errors
+    /// As [`new`](Self::new); [`SnnError::NonFinite`] for a `start` that is not finite.
+    pub fn starting_at(
+        name: &str,
+        unit: &str,
+        values: &[f64],
+        start: f64,
+        chart: impl FnMut(f64) -> Result<Chart>,
+    ) -> Result<Sweep> {
+        check_finite("sweep values", values.iter().copied())?;
+        snn_sim::check::finite("start", start)?;
+        let mut values = values.to_vec();
+        let at = match values.iter().position(|&v| v == start) {
+            Some(k) => k,
+            None => {
+                let ascending = values.windows(2).all(|w| w[0] <= w[1]);
+                let k = if ascending {
+                    values.partition_point(|&v| v < start)
+                } else {
+                    values.len()
+                };
+                values.insert(k, start);
+                k
+            }
+        };
+        let mut player = Player::build("sweep", name, unit, values, chart)?;
+        player.start = at;
+        Ok(Sweep { player })
+    }
+
+    /// Starts the slider at the value nearest `value`, instead of the first (to start at
+    /// exactly a value that may not be one of the swept ones, use
+    /// [`starting_at`](Self::starting_at)).
     pub fn start_at(mut self, value: f64) -> Sweep {
         self.player.start = nearest(&self.player.values, value);
         self
@@ -425,6 +464,19 @@ impl Player {
         } else {
             format!("{} frames", self.frames.len())
         };
+        // Shown no taller than MAX_FRAME_PX, so a frame and its slider fit a 1,000-pixel-high
+        // screen together: a taller frame (two charts stacked) is shown narrower.
+        let tallest = self
+            .frames
+            .iter()
+            .filter_map(|f| f.size().ok())
+            .map(|(w, h)| f64::from(h) * f64::from(WIDTH) / f64::from(w.max(1)))
+            .fold(0.0f64, f64::max);
+        let shown_width = if tallest > f64::from(MAX_FRAME_PX) {
+            (f64::from(WIDTH) * f64::from(MAX_FRAME_PX) / tallest).floor() as u32
+        } else {
+            WIDTH
+        };
         let mut html = String::with_capacity(data.len() + first.svg().len() * 4 / 3 + 8_000);
         let _ = write!(
             html,
@@ -436,7 +488,7 @@ impl Player {
             n = self.frames.len(),
             label = escape(&self.label(self.values[self.start])),
             title = escape(first.title()),
-            w = WIDTH,
+            w = shown_width,
         );
         base64(&mut html, first.svg().as_bytes());
         let _ = write!(
