@@ -60,7 +60,7 @@ pub use real::Real;
 /// snn-plot so that a rule reads the same everywhere).
 pub mod check {
     pub use crate::error::{all_finite, bounded, finite, fits, non_negative, nonzero, positive};
-    pub use crate::param::{Param, Values, DRIVE, NEURONS, STEPS};
+    pub use crate::param::{text_says, text_says_exactly, Param, Values, DRIVE, NEURONS, STEPS};
 }
 
 /// Re-exported so dependants use exactly the versions snn-sim is built on.

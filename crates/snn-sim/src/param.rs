@@ -193,8 +193,76 @@ mod tests {
         let b = Param::new("v0", " mV", Values::Bounded);
         assert!(b.check(-1e12).is_ok());
         assert!(b.check(2e12).is_err());
+        assert!(text_says("x", 0.976, 0.97600001, 1e-3)
+            .unwrap()
+            .contains("0.976"));
+        let e = text_says("x", 0.976, 0.99, 1e-3).unwrap_err();
+        assert!(e.to_string().contains("0.99"), "{e}");
+        assert!(text_says("x", 1.0, f64::NAN, 1.0).is_err());
+        assert!(text_says_exactly("steps", vec![2, 5], vec![2, 5]).is_ok());
+        assert!(text_says_exactly("steps", vec![2, 5], vec![2, 6]).is_err());
         let nn = Param::new("t_ref", " ms", Values::NonNegative);
         assert!(nn.check(0.0).is_ok());
         assert!(matches!(nn.check(-1.0), Err(SnnError::Negative { .. })));
+    }
+}
+
+/// Compares a number that a text states with the one computed: `Ok` with one line giving
+/// both (for a notebook to print), or [`SnnError::Mismatch`] naming `what`, with both values,
+/// when they are more than `tol` apart (or either is not finite).
+///
+/// # Errors
+/// The two values differ by more than `tol`.
+pub fn text_says(what: &'static str, says: f64, got: f64, tol: f64) -> Result<String> {
+    if says.is_finite() && got.is_finite() && (says - got).abs() <= tol {
+        Ok(format!(
+            "{what}: {} (the text says {}, within {})",
+            short(got),
+            short(says),
+            short(tol)
+        ))
+    } else {
+        Err(SnnError::Mismatch {
+            what,
+            expected: format!("{} ± {} (what the text says)", short(says), short(tol)),
+            got: short(got),
+        })
+    }
+}
+
+/// A number in at most six significant digits: `0.976`, `1.634e-13`, `-40`.
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    if x.abs() < 1e-3 || x.abs() >= 1e7 {
+        return format!("{x:.3e}");
+    }
+    let digits = (5 - x.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// As [`text_says`] for values compared exactly (counts, lists of steps).
+///
+/// # Errors
+/// The two values differ.
+pub fn text_says_exactly<T: PartialEq + std::fmt::Debug>(
+    what: &'static str,
+    says: T,
+    got: T,
+) -> Result<String> {
+    if says == got {
+        Ok(format!("{what}: {got:?}, as the text says"))
+    } else {
+        Err(SnnError::Mismatch {
+            what,
+            expected: format!("{says:?} (what the text says)"),
+            got: format!("{got:?}"),
+        })
     }
 }
