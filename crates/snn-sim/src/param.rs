@@ -145,6 +145,66 @@ impl Param {
     }
 }
 
+/// Compares a number that a text states with the one computed: `Ok` with one line giving
+/// both (for a notebook to print), or [`SnnError::Mismatch`] naming `what`, with both values,
+/// when they are more than `tol` apart (or either is not finite).
+///
+/// # Errors
+/// The two values differ by more than `tol`.
+pub fn text_says(what: &'static str, says: f64, got: f64, tol: f64) -> Result<String> {
+    if says.is_finite() && got.is_finite() && (says - got).abs() <= tol {
+        Ok(format!(
+            "{what}: {} (the text says {}, within {})",
+            short(got),
+            short(says),
+            short(tol)
+        ))
+    } else {
+        Err(SnnError::Mismatch {
+            what,
+            expected: format!("{} ± {} (what the text says)", short(says), short(tol)),
+            got: short(got),
+        })
+    }
+}
+
+/// A number in at most six significant digits: `0.976`, `1.634e-13`, `-40`.
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    if x.abs() < 1e-3 || x.abs() >= 1e7 {
+        return format!("{x:.3e}");
+    }
+    let digits = (5 - x.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// As [`text_says`] for values compared exactly (counts, lists of steps).
+///
+/// # Errors
+/// The two values differ.
+pub fn text_says_exactly<T: PartialEq + std::fmt::Debug>(
+    what: &'static str,
+    says: T,
+    got: T,
+) -> Result<String> {
+    if says == got {
+        Ok(format!("{what}: {got:?}, as the text says"))
+    } else {
+        Err(SnnError::Mismatch {
+            what,
+            expected: format!("{says:?} (what the text says)"),
+            got: format!("{got:?}"),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,65 +264,5 @@ mod tests {
         let nn = Param::new("t_ref", " ms", Values::NonNegative);
         assert!(nn.check(0.0).is_ok());
         assert!(matches!(nn.check(-1.0), Err(SnnError::Negative { .. })));
-    }
-}
-
-/// Compares a number that a text states with the one computed: `Ok` with one line giving
-/// both (for a notebook to print), or [`SnnError::Mismatch`] naming `what`, with both values,
-/// when they are more than `tol` apart (or either is not finite).
-///
-/// # Errors
-/// The two values differ by more than `tol`.
-pub fn text_says(what: &'static str, says: f64, got: f64, tol: f64) -> Result<String> {
-    if says.is_finite() && got.is_finite() && (says - got).abs() <= tol {
-        Ok(format!(
-            "{what}: {} (the text says {}, within {})",
-            short(got),
-            short(says),
-            short(tol)
-        ))
-    } else {
-        Err(SnnError::Mismatch {
-            what,
-            expected: format!("{} ± {} (what the text says)", short(says), short(tol)),
-            got: short(got),
-        })
-    }
-}
-
-/// A number in at most six significant digits: `0.976`, `1.634e-13`, `-40`.
-fn short(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    if x.abs() < 1e-3 || x.abs() >= 1e7 {
-        return format!("{x:.3e}");
-    }
-    let digits = (5 - x.abs().log10().floor() as i32).max(0) as usize;
-    let s = format!("{x:.digits$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
-/// As [`text_says`] for values compared exactly (counts, lists of steps).
-///
-/// # Errors
-/// The two values differ.
-pub fn text_says_exactly<T: PartialEq + std::fmt::Debug>(
-    what: &'static str,
-    says: T,
-    got: T,
-) -> Result<String> {
-    if says == got {
-        Ok(format!("{what}: {got:?}, as the text says"))
-    } else {
-        Err(SnnError::Mismatch {
-            what,
-            expected: format!("{says:?} (what the text says)"),
-            got: format!("{got:?}"),
-        })
     }
 }
