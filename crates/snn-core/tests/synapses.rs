@@ -137,9 +137,10 @@ fn conductance_synapse_matches_a_fine_reference_to_second_order() {
     );
 }
 
-#[test]
-fn a_held_neuron_loses_its_input_and_cannot_spike() {
-    // Two spikes arrive 1 ms after the target itself spiked (t_ref 2 ms): lost.
+/// Source and target both spike at step 0 (t_ref 2 ms: the target is held for 20 steps);
+/// the source's spike reaches the target through `synapse` 1 ms later, while it is held.
+/// Returns the target's trace over `steps` steps and its spike count.
+fn spike_into_held_neuron(synapse: Synapse, steps: usize) -> (Vec<f64>, u32) {
     let p = brunel_neuron(0.1);
     let mut b = Network::builder();
     let src = b.population("src", &p, 1).unwrap();
@@ -147,44 +148,33 @@ fn a_held_neuron_loses_its_input_and_cannot_spike() {
     b.connect(
         src,
         dst,
-        Connection::new(Synapse::Delta { w: 15.0 }, Connectivity::AllToAll).delay_ms(1.0),
+        Connection::new(synapse, Connectivity::AllToAll).delay_ms(1.0),
     )
     .unwrap();
     let mut net = b.build(0).unwrap();
     net.set_v(src, &[30.0]).unwrap();
     net.set_v(dst, &[30.0]).unwrap();
     let out = net
-        .run(100, &NetRecord::spikes().with_traces(dst, [0]))
+        .run(steps, &NetRecord::spikes().with_traces(dst, [0]))
         .unwrap();
-    let v = &out.population(dst).unwrap().traces()[0].1;
+    let pop = out.population(dst).unwrap();
+    (pop.traces()[0].1.clone(), pop.counts()[0])
+}
+
+#[test]
+fn a_held_neuron_loses_its_input_and_cannot_spike() {
+    // Two spikes arrive 1 ms after the target itself spiked (t_ref 2 ms): lost.
+    let (v, count) = spike_into_held_neuron(Synapse::Delta { w: 15.0 }, 100);
     // Spiked at step 0, held at V_r = 10 for 20 steps: the jump arriving at step 11 is lost.
     assert!(v[1..=21].iter().all(|&x| x == 10.0), "{:?}", &v[..25]);
-    assert_eq!(out.population(dst).unwrap().counts(), &[1]);
+    assert_eq!(count, 1);
 }
 
 #[test]
 fn a_current_arriving_at_a_held_neuron_enters_its_synapse_and_acts_after_release() {
     // The same spike as above through a current synapse: while the target is held its V
     // stays at V_r, but the current has entered the synapse and moves V once it is released.
-    let p = brunel_neuron(0.1);
-    let run = |synapse: Synapse| {
-        let mut b = Network::builder();
-        let src = b.population("src", &p, 1).unwrap();
-        let dst = b.population("dst", &p, 1).unwrap();
-        b.connect(
-            src,
-            dst,
-            Connection::new(synapse, Connectivity::AllToAll).delay_ms(1.0),
-        )
-        .unwrap();
-        let mut net = b.build(0).unwrap();
-        net.set_v(src, &[30.0]).unwrap();
-        net.set_v(dst, &[30.0]).unwrap();
-        let out = net
-            .run(60, &NetRecord::spikes().with_traces(dst, [0]))
-            .unwrap();
-        out.population(dst).unwrap().traces()[0].1.clone()
-    };
+    let run = |synapse: Synapse| spike_into_held_neuron(synapse, 60).0;
     let current = run(Synapse::CurrentExp {
         w: 1.0,
         tau_syn: 5.0,

@@ -3,9 +3,10 @@
 
 use rand::Rng;
 
+use super::builder::delay_steps;
 use super::seed::stream;
 use super::{Connection, Connectivity, Network, NetworkDescription, PopId, Synapse};
-use crate::error::{Result, SnnError};
+use crate::error::Result;
 use crate::neuron::LifParams;
 use crate::param::{Param, Values};
 
@@ -133,24 +134,9 @@ impl Brunel {
     pub fn validate(&self) -> Result<()> {
         Self::G.check(self.g)?;
         Self::NU_RATIO.check(self.nu_ratio)?;
+        // SCALE's lower end, 0.008, is 20 inhibitory neurons: round(2,500 · 0.008).
         Self::SCALE.check(self.scale)?;
-        if self.n_i() < 20 {
-            return Err(SnnError::OutOfRange {
-                name: "scale",
-                range: "[0.008, 1]",
-                value: self.scale,
-            });
-        }
-        let dt = self.neuron()?.dt();
-        crate::param::Param::new("delay", " ms", crate::param::Values::Positive)
-            .check(self.delay_ms)?;
-        if (self.delay_ms / dt).round() < 1.0 {
-            return Err(SnnError::OutOfRange {
-                name: "delay",
-                range: "[dt, 1e6 steps] ms (at least one step)",
-                value: self.delay_ms,
-            });
-        }
+        delay_steps(self.delay_ms, self.neuron()?.dt())?;
         Ok(())
     }
     /// The network's description with `seed` (connectivity, Poisson inputs, and starting

@@ -161,25 +161,7 @@ impl NetworkBuilder {
         let dt = target.params.dt();
         let delay = match conn.delay_ms {
             None => 1,
-            Some(d) => {
-                positive("delay", " ms", d)?;
-                let steps = (d / dt).round();
-                if steps < 1.0 {
-                    return Err(SnnError::OutOfRange {
-                        name: "delay",
-                        range: "[dt, 1e6 steps] ms (at least one step)",
-                        value: d,
-                    });
-                }
-                if steps > 1e6 {
-                    return Err(SnnError::OutOfRange {
-                        name: "delay",
-                        range: "[dt, 1e6 steps] ms (at least one step)",
-                        value: d,
-                    });
-                }
-                steps as usize
-            }
+            Some(d) => delay_steps(d, dt)?,
         };
         let same = from == to && !conn.autapses;
         connect::max_synapses(conn.connectivity, n_s, target.n, same)?;
@@ -329,4 +311,21 @@ impl NetworkBuilder {
     pub fn build(self, seed: u64) -> Result<Network> {
         Network::new(self.describe(seed)?)
     }
+}
+
+/// A delay of `delay_ms` in whole steps of `dt`: at least one step, at most 1e6.
+///
+/// # Errors
+/// A delay that is not positive and finite, shorter than half a step, or above 1e6 steps.
+pub(super) fn delay_steps(delay_ms: f64, dt: f64) -> Result<usize> {
+    positive("delay", " ms", delay_ms)?;
+    let steps = (delay_ms / dt).round();
+    if !(1.0..=1e6).contains(&steps) {
+        return Err(SnnError::OutOfRange {
+            name: "delay",
+            range: "[dt, 1e6 steps] ms (at least one step)",
+            value: delay_ms,
+        });
+    }
+    Ok(steps as usize)
 }
