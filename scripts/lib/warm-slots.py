@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
-"""Builds the notebooks' `:dep` into the kernel's first build slots ahead of time, so that a
-new user's first `:dep` cell finds everything compiled (about 4 s instead of 35 s or more),
-also when two notebooks are opened at once (two kernels take two slots).
+"""Builds the notebooks' `:dep` ahead of time, so that no kernel starts cold.
 
-Run by `scripts/lab --setup` (and so by the first `scripts/lab`) with the project's venv.
-Idempotent: a slot whose stamp matches the current snn-core sources, lock file, cargo
-settings, evcxr and rustc versions is left alone; a slot held by a running kernel is skipped.
-The first slot is built by a real kernel running the `:dep` cell of notebook 01, then the other
-notebooks' further `:dep` lines (snn-nir, for notebook 08) in a second cell; the others
-are copies of it (a cargo target folder can be copied: its fingerprints name the sources,
-not the folder), then checked by a kernel run of their own.
+The set-up (`scripts/lab --setup`) runs a real kernel in .evcxr/template/ on the `:dep` cell
+of notebook 01 and then the other notebooks' further `:dep` lines (snn-nir, for notebook 08),
+and copies that folder into the first build slots (a cargo target folder can be copied: its
+fingerprints name the sources, not the folder). A kernel never runs in the template.
+
+Each kernel's launcher (scripts/lib/evcxr-kernel) calls `--prepare SLOT` on the slot it took:
+a slot built for the current sources is used as it is; any other slot becomes a copy of the
+template (under a second), so a third or fourth open notebook is as warm as the first. Where
+the template itself is missing or was built for other sources, the launcher's kernel says so
+under the first cell it runs (and why), because its first `:dep` then compiles.
+
+Idempotent: a folder whose stamp matches the current snn-core and snn-nir sources, lock file,
+cargo settings, evcxr and rustc versions is left alone; a slot held by a running kernel is
+skipped.
 
     scripts/lib/warm-slots.py [--slots 2] [--force]
+    scripts/lib/warm-slots.py --prepare .evcxr/slot-3     (the launcher's call)
 """
 import argparse
 import fcntl
@@ -28,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EVCXR = ROOT / ".evcxr"
 NB = ROOT / "notebooks" / "01-the-original-demo.ipynb"
 STAMP = ".snn-warm"
+TEMPLATE = EVCXR / "template"
 
 
 def dep_cell():
@@ -92,17 +99,70 @@ def run_dep(slot, dep):
         km.shutdown_kernel(now=True)
 
 
+def copy_template(slot):
+    """Replaces `slot` with a copy of the template (copied aside, then renamed into place)."""
+    tmp = slot.with_name(slot.name + ".copying")
+    shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.run(["cp", "-a", "--reflink=auto", str(TEMPLATE), str(tmp)], check=True)
+    shutil.rmtree(slot, ignore_errors=True)
+    tmp.rename(slot)
+
+
+def prepare(slot, want):
+    """Makes the slot a kernel just took as warm as possible; prints a notice for the kernel's
+    first cell where its first `:dep` will compile anyway."""
+    slot_stamp = read_stamp(slot)
+    if slot_stamp == want:
+        return 0
+    tpl_stamp = read_stamp(TEMPLATE)
+    if tpl_stamp is not None and (tpl_stamp == want or slot_stamp is None):
+        t = time.perf_counter()
+        copy_template(slot)
+        print(f"evcxr-kernel: {slot.name} is a copy of the prebuilt build folder "
+              f"({time.perf_counter() - t:.1f} s)", file=sys.stderr)
+        if tpl_stamp == want:
+            return 0
+    if tpl_stamp is None:
+        why = ("there is no prebuilt build folder yet (the set-up, `scripts/lab --setup`, "
+               "builds one)")
+    else:
+        why = ("snn-core's or snn-nir's sources, the lock file, the cargo settings or the "
+               "toolchain changed since the set-up built this kernel's build folder "
+               "(`scripts/lab --setup` builds it again ahead of time)")
+    print(f"Note: this kernel starts cold: {why}. Its first `:dep` cell compiles what it needs: "
+          f"up to about a minute, once.")
+    return 0
+
+
+def read_stamp(folder):
+    f = folder / STAMP
+    return f.read_text() if f.is_file() else None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--slots", type=int, default=int(os.environ.get("SNN_WARM_SLOTS", "2")))
     ap.add_argument("--force", action="store_true", help="rebuild even where the stamp matches")
+    ap.add_argument("--prepare", metavar="SLOT", help="make one slot warm (the kernel launcher's call)")
     a = ap.parse_args()
     if not 0 <= a.slots <= 32:
         sys.exit(f"warm-slots: --slots must be 0 to 32, got {a.slots}")
     dep = dep_cell()
     want = stamp(dep + extra_deps())
     EVCXR.mkdir(exist_ok=True)
-    first = EVCXR / "slot-0"
+    if a.prepare:
+        return prepare(Path(a.prepare), want)
+    tlock = open(EVCXR / "template.lock", "w")
+    fcntl.flock(tlock, fcntl.LOCK_EX)
+    if a.force or read_stamp(TEMPLATE) != want:
+        print("[lab] building the notebooks' :dep into the prebuilt build folder "
+              "(about 40 s the first time)", flush=True)
+        (TEMPLATE / STAMP).unlink(missing_ok=True)
+        took = run_dep(TEMPLATE, dep)
+        (TEMPLATE / STAMP).write_text(want)
+        print(f"[lab] prebuilt build folder ready ({took:.1f} s)")
+    else:
+        print("[lab] the prebuilt build folder is current")
     for i in range(a.slots):
         slot = EVCXR / f"slot-{i}"
         lock = open(EVCXR / f"slot-{i}.lock", "w")
@@ -112,19 +172,11 @@ def main():
             print(f"[lab] build slot {i} is in use by a running kernel: left as it is")
             continue
         try:
-            if not a.force and (slot / STAMP).is_file() and (slot / STAMP).read_text() == want:
+            if read_stamp(slot) == want and not a.force:
                 print(f"[lab] build slot {i} is already warm")
                 continue
-            if i > 0 and (first / STAMP).is_file() and (first / STAMP).read_text() == want:
-                # Copy the first slot rather than compile everything a second time.
-                shutil.rmtree(slot, ignore_errors=True)
-                shutil.copytree(first, slot, symlinks=True)
-                (slot / STAMP).unlink()
-            print(f"[lab] building the notebooks' :dep into build slot {i}"
-                  + (" (about 40 s the first time)" if i == 0 else ""), flush=True)
-            took = run_dep(slot, dep)
-            (slot / STAMP).write_text(want)
-            print(f"[lab] build slot {i} warm ({took:.1f} s)")
+            copy_template(slot)
+            print(f"[lab] build slot {i}: a copy of the prebuilt folder")
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
             lock.close()
