@@ -13,11 +13,19 @@ an executed copy of notebook 01 (from target/notebooks/, saved with its outputs 
 trusted) is opened: each player must show its first frame as a picture with the one line
 on `jupyter trust`, and no controls.
 
+Then the learner's mistakes, in every notebook: each parameter set with `expect_error`
+(`metadata.snn.parameter_sets`) is typed into the parameter cell, the outputs cleared, and
+*Run → Run Selected Cell and All Below* chosen from the menu. The page must then show exactly
+one error output, containing the expected text, under a cell at or below the parameter cell,
+and no cell after that one may have run (no output, no execution count). Then the learner
+fixes the value (the notebook's own defaults) and runs the same command again: every cell
+below runs, with no error and every chart drawn.
+
 Screenshots go to target/browser/ (each player before and after it moves). Ends with
 `browser: N passed, N failed`.
 
     scripts/check/browser-check.py [NOTEBOOK_NAME ...]
-        (default: notebooks 01 to 04 and 07, the ones with sweeps and animations)
+        (default: every notebook)
 """
 import json
 import os
@@ -51,7 +59,7 @@ def free_port():
 def start_lab(port):
     log = open(ROOT / "target" / "browser" / "lab.log", "w")
     proc = subprocess.Popen(
-        [str(ROOT / "scripts" / "lab"), "--port", str(port)],
+        [str(ROOT / "scripts" / "lab"), "--port", str(port), "--", "--LabApp.expose_app_in_browser=True"],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     deadline = time.time() + 180
@@ -193,6 +201,92 @@ def check_untrusted(page, base, token):
     return problems
 
 
+APP = "window.jupyterapp.shell.currentWidget.content"
+
+
+def cells_state(page):
+    """Per cell of the notebook in front: its outputs' count, its error outputs' texts, and its
+    execution prompt."""
+    return page.evaluate(f"""() => Array.from(document.querySelectorAll('{PANEL} .jp-Cell')).map(c => ({{
+        outputs: c.querySelectorAll('.jp-OutputArea-output').length,
+        errors: Array.from(c.querySelectorAll(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")).map(e => e.innerText),
+        svgs: c.querySelectorAll('.jp-RenderedSVG img, .jp-RenderedSVG svg').length,
+        prompt: (c.querySelector('.jp-InputPrompt') || {{innerText: ''}}).innerText.trim(),
+    }}))""")
+
+
+def run_below(page, idx, source, timeout=300):
+    """Puts `source` in cell `idx`, clears every output, selects the cell and chooses Run
+    Selected Cell and All Below from the Run menu; returns once the kernel is idle with no
+    cell queued."""
+    page.evaluate(f"""([i, src]) => {{
+        const nb = {APP};
+        nb.widgets[i].model.sharedModel.setSource(src);
+        for (const w of nb.widgets) if (w.model.type === 'code') {{ w.model.outputs.clear(); w.model.executionCount = null; }}
+        nb.activeCellIndex = i; nb.deselectAll();
+    }}""", [idx, source])
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run Selected Cell and All Below$")).click()
+    deadline, quiet = time.time() + timeout, 0
+    page.wait_for_timeout(300)
+    while time.time() < deadline and quiet < 3:
+        busy = page.evaluate(f"""() => {{
+            const s = window.jupyterapp.shell.currentWidget.sessionContext.session;
+            const queued = Array.from(document.querySelectorAll('{PANEL} .jp-InputPrompt')).some(p => p.innerText.includes('*'));
+            return queued || !s || !s.kernel || s.kernel.status !== 'idle';
+        }}""")
+        quiet = 0 if busy else quiet + 1
+        page.wait_for_timeout(250)
+
+
+def set_parameters(source, values):
+    lines = source.splitlines()
+    for name, value in values.items():
+        pat = re.compile(r"^(\s*let\s+(?:mut\s+)?" + re.escape(name) + r"\s*(?::[^=]+)?=\s*)(.*?)(;\s*(?://.*)?)$")
+        hits = [i for i, line in enumerate(lines) if pat.match(line)]
+        if len(hits) != 1:
+            raise ValueError(f"parameter {name!r} is defined {len(hits)} times in the parameters cell")
+        lines[hits[0]] = pat.sub(lambda m: m.group(1) + str(value) + m.group(3), lines[hits[0]])
+    return "\n".join(lines)
+
+
+def check_mistakes(page, name):
+    """Every invalid parameter set of the notebook, Run Selected Cell and All Below; then the fix."""
+    nb = json.loads((ROOT / "notebooks" / name).read_text())
+    sets = [ps for ps in nb["metadata"].get("snn", {}).get("parameter_sets", []) if ps.get("expect_error")]
+    pidx = [i for i, c in enumerate(nb["cells"]) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not sets:
+        return [], 0
+    if len(pidx) != 1:
+        return [f"{len(pidx)} cells tagged parameters"], 0
+    p = pidx[0]
+    default = "".join(nb["cells"][p]["source"])
+    problems = []
+    for ps in sets:
+        label = ps.get("name") or ", ".join(f"{k} = {v}" for k, v in ps["set"].items())
+        run_below(page, p, set_parameters(default, ps["set"]))
+        state = cells_state(page)
+        errs = [(i, t) for i, c in enumerate(state) for t in c["errors"]]
+        if len(errs) != 1:
+            problems.append(f"[{label}] {len(errs)} error outputs in the page, expected one: {[t[:80] for _, t in errs]}")
+            continue
+        at, text = errs[0]
+        if at < p or ps["expect_error"] not in text:
+            problems.append(f"[{label}] the error is under cell {at} (parameter cell {p}) and says {text[:200]!r}")
+        ran_after = [i for i in range(at + 1, len(state)) if state[i]["outputs"] or re.search(r"\d", state[i]["prompt"])]
+        if ran_after:
+            problems.append(f"[{label}] cells below the error ran: {ran_after[:6]}")
+    page.screenshot(path=str(SHOTS / f"{Path(name).stem}-mistake.png"))
+    run_below(page, p, default)
+    state = cells_state(page)
+    errs = [(i, t) for i, c in enumerate(state) for t in c["errors"]]
+    want = sum(1 for c in nb["cells"][p:] if "chart" in c.get("metadata", {}).get("tags", []))
+    got = sum(c["svgs"] for c in state[p:])
+    if errs or got < want:
+        problems.append(f"after the fix: {len(errs)} errors ({[t[:80] for _, t in errs]}), {got} of {want} charts below the parameters")
+    return problems, len(sets)
+
+
 def check(page, base, token, name):
     want = chart_cells(name)
     open_alone(page, base, token, name)
@@ -233,21 +327,21 @@ def check(page, base, token, name):
     else:
         problems += check_players(page, stem)
     errors = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count()
-    # A cell tagged raises-exception (04's deliberate mistake) prints its one line on stderr.
-    if errors > chart_cells(name, "raises-exception"):
-        problems.append(f"{errors} stderr/error outputs in the page")
-    return got, want, problems
+    if errors:
+        problems.append(f"{errors} stderr/error outputs in the page after Run All")
+    mistakes, n = check_mistakes(page, name)
+    problems += mistakes
+    return got, want, problems, n
 
 
 def main(names):
-    names = names or ["01-the-original-demo.ipynb", "02-one-neuron.ipynb", "03-spike-encoding.ipynb",
-                      "04-step-through.ipynb", "07-learning-from-timing.ipynb"]
+    names = names or sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     SHOTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     # Running cells in the page must not leave outputs in the committed notebooks, whatever
     # JupyterLab's autosave does: keep their bytes and put them back afterwards.
     originals = {p: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
-    proc, token = start_lab(port)
+    proc, token = start_lab(port)  # with the app exposed to the page (window.jupyterapp)
     base = f"http://127.0.0.1:{port}"
     passed = failed = 0
     try:
@@ -264,9 +358,9 @@ def main(names):
             for name in names:
                 start = time.time()
                 try:
-                    got, want, problems = check(page, base, token, name)
+                    got, want, problems, mistakes = check(page, base, token, name)
                 except Exception as e:
-                    got, want, problems = 0, chart_cells(name), [f"{type(e).__name__}: {e}"]
+                    got, want, problems, mistakes = 0, chart_cells(name), [f"{type(e).__name__}: {e}"], 0
                 took = time.time() - start
                 if problems:
                     failed += 1
@@ -274,7 +368,8 @@ def main(names):
                 else:
                     passed += 1
                     print(f"ok   {name}: {got} charts visible after Run All, "
-                          f"{chart_cells(name, 'player')} sweeps and animations moved ({took:.0f} s); "
+                          f"{chart_cells(name, 'player')} sweeps and animations moved, {mistakes} invalid "
+                          f"parameter sets each stopped at one error and the fix ran clean ({took:.0f} s); "
                           f"screenshots target/browser/{Path(name).stem}*.png")
             problems = check_untrusted(page, base, token)
             if problems:

@@ -2,13 +2,15 @@
 """Executes notebooks with the real Rust kernel (evcxr), one cell at a time, and fails a
 notebook on what nbconvert and papermill let through:
 
-* any error output (a compile error) or any text on stderr (evcxr prints the error of a cell
-  that fails with `?` on stderr and still reports success) in a cell not tagged
-  `raises-exception`;
-* a panic: evcxr reports panics as success with the message on stderr, sometimes only after
-  the cell has finished, so after every cell the kernel's output channel is drained for a
-  moment and late stderr is charged to the cell it belongs to; a sentinel cell at the end
-  catches anything later still;
+* any error output (a compile error, an error through `?`, a panic: the project's kernel
+  reports all three as the cell's error) or any text on stderr in a cell not tagged
+  `raises-exception`; after every cell the kernel's output channel is drained for a moment
+  and anything late is charged to the cell it belongs to (the patched kernel sends none; stock
+  evcxr did), and a sentinel cell at the end catches anything later still;
+* a cell that makes the kernel run rust-analyzer (a top-level `let` without its type: the
+  notebooks type every one, so no cell pays for inference) or validate a `:dep` again with
+  `cargo metadata` (a warm build folder has validated it already), from the kernel's log
+  (SNN_KERNEL_LOG);
 * a cell tagged `raises-exception` that did not fail;
 * a cell tagged `chart` that produced no `image/svg+xml` output, or a cell tagged `player`
   that produced no `text/html` sweep or animation (a `snn-player` block).
@@ -18,10 +20,13 @@ parameter sets (`metadata.snn.parameter_sets`: `{"name", "set": {variable: Rust 
 "expect_error"?}`). For each set, the cell tagged `parameters` is edited (each named `let`
 gets the new value; a name the cell does not define fails the run, so sets cannot rot) and
 that cell and every cell below it are run again, as "Run Selected Cell and All Below" does.
-A set with `expect_error` must stop at its first failing cell with exactly one line of
-stderr that contains that text (a clear error, not a panic or a backtrace); then the cells
-below it are run as well (this kernel does not stop a queue at an error, and a learner may
-run them by hand) and none of them may panic.
+A set with `expect_error` is run as JupyterLab's *Run Selected Cell and All Below* sends it:
+every cell from the parameter cell down queued at once. The first failing cell must show
+exactly one error output, an error returned through `?` (not a compile error or a panic) whose
+one line contains that text, and nothing on stderr; every cell before it must succeed and
+every cell after it must be aborted by the kernel with no output at all. Then the learner
+fixes the value: the default parameters, queued the same way, must run every cell below
+without an error.
 
 Executed copies (with outputs and per-cell timings) are written to target/notebooks/ (one
 per parameter set as NAME.SET.ipynb); the notebooks in notebooks/ stay without outputs.
@@ -32,6 +37,7 @@ Ends with `notebooks: N passed, N failed`, counting every run (default and each 
 """
 import argparse
 import json
+import os
 import queue
 import re
 import sys
@@ -77,6 +83,19 @@ def set_parameters(source, values):
     return "\n".join(lines)
 
 
+class KernelLog:
+    """The kernel's own log (SNN_KERNEL_LOG): what it ran rust-analyzer or cargo metadata for."""
+
+    def __init__(self, path):
+        self.path, self.seen = path, 0
+        path.unlink(missing_ok=True)
+
+    def new_events(self):
+        lines = self.path.read_text().splitlines() if self.path.exists() else []
+        out, self.seen = lines[self.seen:], len(lines)
+        return out
+
+
 def slug(name):
     return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:60]
 
@@ -84,8 +103,87 @@ def slug(name):
 class Runner:
     """One kernel for one notebook: cells are executed one at a time and checked."""
 
-    def __init__(self, client, settle):
-        self.client, self.settle = client, settle
+    def __init__(self, client, settle, log):
+        self.client, self.settle, self.log = client, settle, log
+
+    def queue_cells(self, nb, indices, timeout):
+        """Sends the cells at once, as JupyterLab's run commands do; fills each cell's outputs
+        from the messages that answer it; returns each cell's reply status."""
+        kc = self.client.kc
+        ids = {}
+        for idx in indices:
+            nb.cells[idx].outputs = []
+            ids[kc.execute(nb.cells[idx].source, stop_on_error=True)] = idx
+        status, idle = {}, set()
+        end = time.time() + timeout
+        while (len(status) < len(ids) or len(idle) < len(ids)) and time.time() < end:
+            try:
+                m = run_sync(kc.get_shell_msg)(timeout=0.05)
+                if m["parent_header"].get("msg_id") in ids:
+                    status[ids[m["parent_header"]["msg_id"]]] = m["content"]["status"]
+            except queue.Empty:
+                pass
+            for m in drain(self.client, 0.01):
+                idx = ids.get(m["parent_header"].get("msg_id"))
+                if idx is None:
+                    continue
+                if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                    idle.add(idx)
+                elif m["msg_type"] in ("stream", "error", "execute_result", "display_data"):
+                    nb.cells[idx].outputs.append(nbformat.v4.output_from_msg(m))
+        for m in drain(self.client, self.settle):
+            idx = ids.get(m["parent_header"].get("msg_id"))
+            if idx is not None and m["msg_type"] in ("stream", "error", "execute_result", "display_data"):
+                nb.cells[idx].outputs.append(nbformat.v4.output_from_msg(m))
+        return [status.get(idx, "no reply") for idx in indices]
+
+    def run_below_expecting_error(self, nb, first, expect_error, problems, label, timeout):
+        """Run Selected Cell and All Below with an invalid value: see the module's doc."""
+        indices = [i for i in range(first, len(nb.cells)) if nb.cells[i].cell_type == "code"]
+        statuses = self.queue_cells(nb, indices, timeout)
+        failed = [k for k, st in enumerate(statuses) if st != "ok"]
+        if not failed:
+            problems.append(f"{label}expected an error containing {expect_error!r}, but every cell ran")
+            return
+        k = failed[0]
+        idx = indices[k]
+        cell = nb.cells[idx]
+        where = f"{label}cell {idx} ({cell.source.splitlines()[0][:60] if cell.source else ''!r})"
+        errs = [o for o in cell.outputs if o.get("output_type") == "error"]
+        err_text = ANSI.sub("", stderr_text(cell.outputs)).strip()
+        if statuses[k] != "error" or len(errs) != 1:
+            problems.append(f"{where}: expected one error output, got status {statuses[k]} and {len(errs)} error outputs")
+        elif errs[0].get("ename") != "Err":
+            text = ANSI.sub("", errs[0].get("evalue", ""))
+            problems.append(f"{where}: expected a clear error containing {expect_error!r}, got a {errs[0].get('ename')}: {text[:300]}")
+        else:
+            text = errs[0].get("evalue", "")
+            if len(text.strip().splitlines()) != 1:
+                problems.append(f"{where}: expected one line of error, got {len(text.strip().splitlines())}: {text[:300]}")
+            elif expect_error not in text:
+                problems.append(f"{where}: expected an error containing {expect_error!r}, got: {text[:300]}")
+        if err_text:
+            problems.append(f"{where}: stderr beside the error: {err_text[:300]}")
+        for j in range(k):
+            if any(o.get("output_type") == "error" for o in nb.cells[indices[j]].outputs):
+                problems.append(f"{label}cell {indices[j]} before the failing one shows an error")
+        for j in range(k + 1, len(indices)):
+            later = nb.cells[indices[j]]
+            if statuses[j] != "aborted" or later.outputs:
+                problems.append(f"{label}cell {indices[j]}, queued after the error: {statuses[j]} with "
+                                f"{len(later.outputs)} outputs (expected aborted, nothing shown)")
+
+    def run_below_fixed(self, nb, first, problems, label, timeout):
+        """The learner's fix: the same cells, queued, must all run."""
+        indices = [i for i in range(first, len(nb.cells)) if nb.cells[i].cell_type == "code"]
+        statuses = self.queue_cells(nb, indices, timeout)
+        for idx, st in zip(indices, statuses):
+            cell = nb.cells[idx]
+            bad = [o for o in cell.outputs if o.get("output_type") == "error"]
+            if st != "ok" or bad or stderr_text(cell.outputs).strip():
+                what = ANSI.sub("", bad[0].get("evalue", "")) if bad else ANSI.sub("", stderr_text(cell.outputs))
+                problems.append(f"{label}after fixing the value: cell {idx}: {st}: {what[:300]}")
+                return
 
     def run_cell(self, cell, idx):
         """Executes a cell; returns (elapsed, errored, stderr text) with late stderr added."""
@@ -106,9 +204,8 @@ class Runner:
         err_text = ANSI.sub("", stderr_text(cell.outputs)).strip()
         return elapsed, errored, err_text
 
-    def run_cells(self, nb, first, problems, timings, expect_error=None, label=""):
-        """Runs code cells from index `first` on; records problems. With `expect_error`, the
-        first failing cell must fail with one clear line containing it, and the run stops."""
+    def run_cells(self, nb, first, problems, timings, label=""):
+        """Runs code cells from index `first` on, one at a time; records problems."""
         for idx in range(first, len(nb.cells)):
             cell = nb.cells[idx]
             if cell.cell_type != "code":
@@ -117,27 +214,9 @@ class Runner:
             elapsed, errored, err_text = self.run_cell(cell, idx)
             timings.append((idx, elapsed))
             where = f"{label}cell {idx} ({cell.source.splitlines()[0][:60] if cell.source else ''!r})"
-            if expect_error is not None and "raises-exception" not in tags and (errored or err_text):
-                if errored:
-                    err = next(o for o in cell.outputs if o.get("output_type") == "error")
-                    text = ANSI.sub("", err.get("evalue", "") or " ".join(err.get("traceback", [])))
-                    problems.append(f"{where}: expected a clear error containing {expect_error!r}, got a compile error: {text[:300]}")
-                elif PANIC in err_text:
-                    problems.append(f"{where}: expected a clear error containing {expect_error!r}, got a panic: {err_text[:300]}")
-                elif len(err_text.splitlines()) != 1:
-                    problems.append(f"{where}: expected one line of error, got {len(err_text.splitlines())}: {err_text[:300]}")
-                elif expect_error not in err_text:
-                    problems.append(f"{where}: expected an error containing {expect_error!r}, got: {err_text[:300]}")
-                # A learner may run the cells below anyway (Run All Below does, on this kernel):
-                # whatever state the failed cell left, none of them may panic.
-                for later in range(idx + 1, len(nb.cells)):
-                    c2 = nb.cells[later]
-                    if c2.cell_type != "code":
-                        continue
-                    _, _, err2 = self.run_cell(c2, later)
-                    if PANIC in err2:
-                        problems.append(f"{label}cell {later}, run after the expected error: panicked: {err2[:300]}")
-                return idx
+            for event in self.log.new_events():
+                problems.append(f"{where}: made the kernel run {event} (give every top-level let its type)"
+                                if "rust-analyzer" in event else f"{where}: made the kernel run {event}")
             if "raises-exception" in tags:
                 if not (errored or err_text):
                     problems.append(f"{where}: tagged raises-exception but did not fail")
@@ -159,13 +238,11 @@ class Runner:
             if "player" in tags:
                 if not any('class="snn-player"' in o.get("data", {}).get("text/html", "") for o in cell.outputs):
                     problems.append(f"{where}: tagged player but produced no sweep or animation")
-        if expect_error is not None:
-            problems.append(f"{label}expected an error containing {expect_error!r}, but every cell ran")
         return None
 
     def sentinel(self, nb, problems, label=""):
         """A last cell: anything the last cells print late lands here."""
-        sentinel = nbformat.v4.new_code_cell("let _snn_sentinel = 0;")
+        sentinel = nbformat.v4.new_code_cell("let _snn_sentinel: i32 = 0;")
         nb.cells.append(sentinel)
         self.client.execute_cell(sentinel, len(nb.cells) - 1)
         tail = stderr_text(sentinel.outputs) + "".join(
@@ -190,8 +267,10 @@ def run_notebook(path, out_dir, timeout, settle, sets=True):
     param_idx = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
     runs = []
     out_dir.mkdir(parents=True, exist_ok=True)
+    log = KernelLog(out_dir / f"{path.stem}.kernel-log")
+    os.environ["SNN_KERNEL_LOG"] = str(log.path)
     with client.setup_kernel():
-        runner = Runner(client, settle)
+        runner = Runner(client, settle, log)
         problems, timings = [], []
         runner.run_cells(nb, 0, problems, timings)
         runner.sentinel(nb, problems)
@@ -212,9 +291,14 @@ def run_notebook(path, out_dir, timeout, settle, sets=True):
             for c in nb.cells[param_idx[0]:]:
                 if c.cell_type == "code":
                     c.outputs = []
-            runner.run_cells(nb, param_idx[0], problems, timings, ps.get("expect_error"), label=f"[{name}] ")
-            runner.sentinel(nb, problems, label=f"[{name}] ")
-            nbformat.write(nb, out_dir / f"{path.stem}.{slug(name)}.ipynb")
+            if ps.get("expect_error"):
+                runner.run_below_expecting_error(nb, param_idx[0], ps["expect_error"], problems, f"[{name}] ", timeout)
+                nbformat.write(nb, out_dir / f"{path.stem}.{slug(name)}.ipynb")
+                nb.cells[param_idx[0]].source = default_source
+                runner.run_below_fixed(nb, param_idx[0], problems, f"[{name}] ", timeout)
+            else:
+                runner.run_cells(nb, param_idx[0], problems, timings, label=f"[{name}] ")
+                nbformat.write(nb, out_dir / f"{path.stem}.{slug(name)}.ipynb")
             runs.append((name, problems, timings))
         if param_idx:
             nb.cells[param_idx[0]].source = default_source
@@ -225,7 +309,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("notebooks", nargs="*", type=Path)
     ap.add_argument("--timeout", type=int, default=900, help="seconds per cell (the first :dep compiles)")
-    ap.add_argument("--settle", type=float, default=0.4, help="seconds to wait for late stderr after each cell")
+    ap.add_argument("--settle", type=float, default=0.1, help="seconds to wait for late output after each cell")
     ap.add_argument("--out", type=Path, default=ROOT / "target" / "notebooks")
     ap.add_argument("--timings", type=Path, help="write per-cell timings of the default runs as JSON here")
     ap.add_argument("--no-sets", action="store_true", help="default runs only, no parameter sets")

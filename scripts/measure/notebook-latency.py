@@ -8,7 +8,12 @@
 * the whole 01-the-original-demo notebook from kernel start, in a prebuilt slot;
 * re-running the parameter cell and a chart cell (the decision map), the tweak-and-rerun loop;
 * the benchmark kernel run inside a notebook cell (evcxr's default optimisation) against the
-  release build of `snn bench`.
+  release build of `snn bench`;
+* with `--run-all`: every notebook's *Run All* from a fresh kernel (all cells queued at once,
+  as JupyterLab sends them; from kernel start to the last reply), the third of three kernels
+  open at once included, and the 01 re-run, with the project's kernel and with the same
+  kernel in stock mode (SNN_KERNEL_STOCK=1: evcxr 0.22.0 as released): the before/after
+  table.
 
 Prints each figure next to its target. Figures, not pass/fail: the machine is shared.
 No kernel of the lab may be running (it would hold a build slot).
@@ -100,11 +105,89 @@ def two_at_once(dep):
     return max(took)
 
 
+def run_all_once(path, stock, held=0):
+    """Seconds from kernel start to the last reply of *Run All* on `path`, with `held` other
+    kernels running (each holding a build slot, as notebooks left open in JupyterLab do)."""
+    env = dict(os.environ)
+    env.pop("SNN_EVCXR_TMPDIR", None)
+    env.pop("RUST_BACKTRACE", None)
+    if stock:
+        env["SNN_KERNEL_STOCK"] = "1"
+    else:
+        env.pop("SNN_KERNEL_STOCK", None)
+    others = [start_new_kernel(kernel_name="rust", cwd=str(NB.parent), env=env, startup_timeout=120) for _ in range(held)]
+    try:
+        nb = nbformat.read(path, as_version=4)
+        t = time.perf_counter()
+        km, kc = start_new_kernel(kernel_name="rust", cwd=str(path.parent), env=env, startup_timeout=120)
+        try:
+            ids = [kc.execute(c.source, stop_on_error=True) for c in nb.cells if c.cell_type == "code"]
+            pending = set(ids)
+            while pending:
+                m = kc.get_shell_msg(timeout=900)
+                if m["parent_header"].get("msg_id") in pending:
+                    if m["content"]["status"] != "ok":
+                        raise RuntimeError(f"{path.name}: a cell failed under Run All ({m['content']['status']})")
+                    pending.discard(m["parent_header"]["msg_id"])
+            return time.perf_counter() - t
+        finally:
+            km.shutdown_kernel(now=True)
+    finally:
+        for km, _ in others:
+            km.shutdown_kernel(now=True)
+
+
+def rerun_01(stock):
+    env = dict(os.environ)
+    env.pop("SNN_EVCXR_TMPDIR", None)
+    if stock:
+        env["SNN_KERNEL_STOCK"] = "1"
+    else:
+        env.pop("SNN_KERNEL_STOCK", None)
+    nb = nbformat.read(NB, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    param_cell = next(i for i, c in enumerate(code) if "let n_samples" in c)
+    chart_cell = max(i for i, c in enumerate(code) if "decision_map" in c)
+    km, kc = start_new_kernel(kernel_name="rust", cwd=str(NB.parent), env=env, startup_timeout=120)
+    try:
+        for c in code:
+            run(kc, c)
+        both = []
+        for _ in range(5):
+            p = run(kc, code[param_cell])[0]
+            for c in code[param_cell + 1:chart_cell]:
+                run(kc, c)
+            both.append(p + run(kc, code[chart_cell])[0])
+        return statistics.median(both)
+    finally:
+        km.shutdown_kernel(now=True)
+
+
+def run_all_table():
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "lib" / "warm-slots.py")], check=True,
+                   stdout=subprocess.DEVNULL)
+    rows = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        rows.append((f"Run All {path.stem}", run_all_once(path, True), run_all_once(path, False),
+                     10.0 if path.name.startswith("01") else 20.0))
+    third = sorted((ROOT / "notebooks").glob("03-*.ipynb"))[0]
+    rows.append(("Run All 03, the third kernel open", run_all_once(third, True, held=2),
+                 run_all_once(third, False, held=2), 20.0))
+    rows.append(("01: re-run parameter + decision-map cells", rerun_01(True), rerun_01(False), 0.45))
+    print(f"{'what':48s} {'stock s':>8s} {'patched s':>10s} {'target':>8s}")
+    for name, before, after, target in rows:
+        print(f"{name:48s} {before:8.2f} {after:10.2f} {'<= ' + format(target, 'g'):>8s}  {'ok' if after <= target else 'over'}")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--no-cold", action="store_true", help="skip the cold :dep (about 40 s)")
+    ap.add_argument("--run-all", action="store_true", help="only the Run All table, stock against patched")
     args = ap.parse_args()
+    if args.run_all:
+        return run_all_table()
     nb = nbformat.read(NB, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     dep = code[0]  # the notebook's `:dep` cell (with its `use` line)
