@@ -209,9 +209,9 @@ def cells_state(page):
     execution prompt."""
     return page.evaluate(f"""() => Array.from(document.querySelectorAll('{PANEL} .jp-Cell')).map(c => ({{
         outputs: c.querySelectorAll('.jp-OutputArea-output').length,
-        errors: Array.from(c.querySelectorAll(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")).map(e => e.innerText),
+        errors: Array.from(c.querySelectorAll(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")).map(e => e.textContent),
         svgs: c.querySelectorAll('.jp-RenderedSVG img, .jp-RenderedSVG svg').length,
-        prompt: (c.querySelector('.jp-InputPrompt') || {{innerText: ''}}).innerText.trim(),
+        prompt: (c.querySelector('.jp-InputPrompt') || {{textContent: ''}}).textContent.trim(),
     }}))""")
 
 
@@ -232,7 +232,7 @@ def run_below(page, idx, source, timeout=300):
     while time.time() < deadline and quiet < 3:
         busy = page.evaluate(f"""() => {{
             const s = window.jupyterapp.shell.currentWidget.sessionContext.session;
-            const queued = Array.from(document.querySelectorAll('{PANEL} .jp-InputPrompt')).some(p => p.innerText.includes('*'));
+            const queued = Array.from(document.querySelectorAll('{PANEL} .jp-InputPrompt')).some(p => p.textContent.includes('*'));
             return queued || !s || !s.kernel || s.kernel.status !== 'idle';
         }}""")
         quiet = 0 if busy else quiet + 1
@@ -262,6 +262,7 @@ def check_mistakes(page, name):
     p = pidx[0]
     default = "".join(nb["cells"][p]["source"])
     problems = []
+    last_error_cell = None
     for ps in sets:
         label = ps.get("name") or ", ".join(f"{k} = {v}" for k, v in ps["set"].items())
         run_below(page, p, set_parameters(default, ps["set"]))
@@ -271,11 +272,16 @@ def check_mistakes(page, name):
             problems.append(f"[{label}] {len(errs)} error outputs in the page, expected one: {[t[:80] for _, t in errs]}")
             continue
         at, text = errs[0]
+        last_error_cell = at
         if at < p or ps["expect_error"] not in text:
             problems.append(f"[{label}] the error is under cell {at} (parameter cell {p}) and says {text[:200]!r}")
         ran_after = [i for i in range(at + 1, len(state)) if state[i]["outputs"] or re.search(r"\d", state[i]["prompt"])]
         if ran_after:
             problems.append(f"[{label}] cells below the error ran: {ran_after[:6]}")
+    if last_error_cell is not None:
+        # The last mistake's error in view (JupyterLab's own scrolling: its notebook is windowed).
+        page.evaluate(f"([i]) => {APP}.scrollToItem(i, 'center')", [last_error_cell])
+        page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / f"{Path(name).stem}-mistake.png"))
     run_below(page, p, default)
     state = cells_state(page)
