@@ -147,7 +147,7 @@ def rerun_01(stock):
     nb = nbformat.read(NB, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     param_cell = next(i for i, c in enumerate(code) if "let n_samples" in c)
-    chart_cell = max(i for i, c in enumerate(code) if "decision_map" in c)
+    chart_cell = next(i for i, c in enumerate(code) if c.lstrip().startswith("chart::decision_map"))  # the decision map itself
     km, kc = start_new_kernel(kernel_name="rust", cwd=str(NB.parent), env=env, startup_timeout=120)
     try:
         for c in code:
@@ -193,7 +193,7 @@ def main():
     dep = code[0]  # the notebook's `:dep` cell (with its `use` line)
     assert dep.startswith(":dep snn-core"), dep
     param_cell = next(i for i, c in enumerate(code) if "let n_samples" in c)
-    chart_cell = max(i for i, c in enumerate(code) if "decision_map" in c)
+    chart_cell = next(i for i, c in enumerate(code) if c.lstrip().startswith("chart::decision_map"))  # the decision map itself
     rows = []
     # Under .evcxr/, like the kernel's own build slots, so .evcxr/.cargo/config.toml applies.
     (ROOT / ".evcxr").mkdir(exist_ok=True)
