@@ -11,6 +11,8 @@ them, with every message sorted by the request it answers.
 * variables from before a failing cell survive it;
 * a cell whose top-level `let`s carry their types does not make the kernel run rust-analyzer;
   an untyped `let` still works (rust-analyzer infers it), and Tab completion still answers;
+* a cell compiles without cargo only while nothing cargo checks has changed: an edited path
+  dependency is rebuilt before the next cell runs;
 * SNN_KERNEL_STOCK=1 restores evcxr's released behaviour (the queue runs on after an error).
 
     scripts/check/kernel-check.py        (with the project's venv: source scripts/lib/env.sh)
@@ -146,6 +148,22 @@ def main():
         check(inf["status"] == "ok" and text(use["outputs"], "stdout") == "83\n",
               "an untyped let is inferred and kept")
         check(any("rust-analyzer" in e for e in k.events()), "... by rust-analyzer (logged)")
+        # Cells compile without cargo while nothing cargo checks has changed; an edited path
+        # dependency must still be rebuilt before the next cell runs.
+        with tempfile.TemporaryDirectory() as tmp:
+            dep = Path(tmp) / "tinydep"
+            (dep / "src").mkdir(parents=True)
+            (dep / "Cargo.toml").write_text('[package]\nname = "tinydep"\nversion = "0.1.0"\nedition = "2021"\n')
+            (dep / "src" / "lib.rs").write_text("pub fn value() -> i32 { 1 }\n")
+            first, again = k.queue([f':dep tinydep = {{ path = "{dep}" }}\nprintln!("{{}}", tinydep::value());',
+                                    'println!("{}", tinydep::value() * 10);'])
+            time.sleep(1.1)  # a new modification time, whatever the file system's resolution
+            (dep / "src" / "lib.rs").write_text("pub fn value() -> i32 { 2 }\n")
+            (edited,) = k.queue(['println!("{}", tinydep::value() * 10);'])
+            check(text(first["outputs"], "stdout") == "1\n" and text(again["outputs"], "stdout") == "10\n"
+                  and text(edited["outputs"], "stdout") == "20\n",
+                  "a learner's :dep of a new path crate works, and an edit to it is compiled before the next cell "
+                  f"(got {text(first['outputs'], 'stdout')!r}, {text(again['outputs'], 'stdout')!r}, {text(edited['outputs'], 'stdout')!r})")
         msg_id = k.kc.complete("let v: Vec<i32> = Vec::new(); v.pu", 34)
         reply = k.kc.get_shell_msg(timeout=180)
         while reply["parent_header"].get("msg_id") != msg_id:
