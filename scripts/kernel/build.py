@@ -186,14 +186,15 @@ def build(record):
 
 
 def progress(done, elapsed, profile):
-    """How far the build is, and the time left: the latest point of the reference build's
-    timeline that this build has passed (by the crates finished in both), scaled by how fast
-    this build has been so far."""
+    """How far the build is, and the time left: the reference build (build-profile.json) had
+    finished as many crates as this one has at some moment T; this build is taken to be that
+    far through the reference timeline, at the pace it has kept so far."""
     if not profile:
         return f"{len(done)} crates compiled, {elapsed / 60:.1f} min so far"
-    ref = profile["done_s"]
-    reached = max((ref[k] for k in done if k in ref), default=0.0)
+    ref = sorted(profile["done_s"].values())
     n = len(ref)
+    k = min(len(done), n)
+    reached = ref[k - 1] if k else 0.0
     if reached <= 0:
         return f"{len(done)} of about {n} crates compiled, {elapsed / 60:.1f} min so far"
     left = (profile["total_s"] - reached) * elapsed / reached
