@@ -13,12 +13,15 @@ them, with every message sorted by the request it answers.
   an untyped `let` still works (rust-analyzer infers it), and Tab completion still answers;
 * a cell compiles without cargo only while nothing cargo checks has changed: an edited path
   dependency is rebuilt before the next cell runs;
+* the launcher's notice (SNN_KERNEL_NOTICE: why a kernel starts cold) shows under the first
+  cell only;
 * SNN_KERNEL_STOCK=1 restores evcxr's released behaviour (the queue runs on after an error).
 
     scripts/check/kernel-check.py        (with the project's venv: source scripts/lib/env.sh)
 """
 import os
 import queue
+import shutil
 import sys
 import tempfile
 import time
@@ -171,6 +174,18 @@ def main():
         check(any(m.startswith("push") for m in reply["content"].get("matches", [])), "Tab completion answers (v.pu -> push)")
     finally:
         k.close()
+
+    # The launcher's notice (why a kernel starts cold) shows under the first cell only.
+    build = Path(tempfile.mkdtemp(prefix="kernel-check-", dir=ROOT / ".evcxr"))
+    k = Kernel(SNN_EVCXR_TMPDIR=str(build), SNN_KERNEL_NOTICE="Note: this kernel starts cold: a test.")
+    try:
+        first, second = k.queue(['println!("one");', 'println!("two");'])
+        check(text(first["outputs"], "stdout") == "Note: this kernel starts cold: a test.\none\n"
+              and text(second["outputs"], "stdout") == "two\n",
+              "the launcher's notice shows under the first cell, once")
+    finally:
+        k.close()
+        shutil.rmtree(build, ignore_errors=True)
 
     k = Kernel(RUST_BACKTRACE="1")
     try:

@@ -12,7 +12,8 @@ template (under a second), so a third or fourth open notebook is as warm as the 
 the template itself is missing or was built for other sources, the launcher's kernel says so
 under the first cell it runs (and why), because its first `:dep` then compiles.
 
-Idempotent: a folder whose stamp matches the current snn-core and snn-nir sources, lock file,
+Idempotent: a folder whose stamp matches the current sources of snn-core, the crates it is made
+of and snn-nir, the lock file,
 cargo settings, evcxr and rustc versions is left alone; a slot held by a running kernel is
 skipped.
 
@@ -61,7 +62,9 @@ def extra_deps():
 
 def stamp(dep):
     h = hashlib.sha256()
-    files = sorted((ROOT / "crates" / "snn-core").rglob("*")) + sorted((ROOT / "crates" / "snn-nir").rglob("*"))
+    # Every crate a notebook's `:dep` builds: snn-core, the crates it is made of, and snn-nir.
+    files = [f for c in ("snn-core", "snn-sim", "snn-learn", "snn-plot", "snn-nir")
+             for f in sorted((ROOT / "crates" / c).rglob("*"))]
     files = [f for f in files if f.is_file() and "/target/" not in str(f)]
     for f in files + [ROOT / "Cargo.lock", ROOT / "scripts" / "lib" / "evcxr-cargo.toml",
                       ROOT / "scripts" / "lib" / "env.sh"]:
@@ -126,8 +129,8 @@ def prepare(slot, want):
         why = ("there is no prebuilt build folder yet (the set-up, `scripts/lab --setup`, "
                "builds one)")
     else:
-        why = ("snn-core's or snn-nir's sources, the lock file, the cargo settings or the "
-               "toolchain changed since the set-up built this kernel's build folder "
+        why = ("the sources of snn-core (or of a crate it is made of, or snn-nir), the lock "
+               "file, the cargo settings or the toolchain changed since the set-up built this kernel's build folder "
                "(`scripts/lab --setup` builds it again ahead of time)")
     print(f"Note: this kernel starts cold: {why}. Its first `:dep` cell compiles what it needs: "
           f"up to about a minute, once.")
