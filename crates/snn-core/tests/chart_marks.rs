@@ -1,0 +1,215 @@
+//! Marks where the data says: the spike marks parsed out of a chart's SVG, mapped back through
+//! the chart's own axis (its tick labels), must land on the data's spike steps and rows, so a
+//! shifted, dropped, doubled or misplaced spike fails, not only a missing chart.
+
+use snn_core::{chart, rng};
+
+/// A `<text>` element: content, x, y, text-anchor.
+struct Text {
+    s: String,
+    x: f64,
+    y: f64,
+    anchor: String,
+}
+
+/// A `<polyline>` with its stroke colour and points.
+struct Line {
+    stroke: String,
+    points: Vec<(f64, f64)>,
+}
+
+fn parse(svg: &str) -> (Vec<Text>, Vec<Line>) {
+    let doc = roxmltree::Document::parse(svg).expect("chart is well-formed XML");
+    let num = |n: roxmltree::Node, a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok());
+    let texts = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| {
+            Some(Text {
+                s: n.text()?.trim().to_string(),
+                x: num(n, "x")?,
+                y: num(n, "y")?,
+                anchor: n.attribute("text-anchor").unwrap_or("start").to_string(),
+            })
+        })
+        .collect();
+    let lines = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .map(|n| Line {
+            stroke: n.attribute("stroke").unwrap_or("").to_string(),
+            points: n
+                .attribute("points")
+                .unwrap_or("")
+                .split_whitespace()
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect(),
+        })
+        .collect();
+    (texts, lines)
+}
+
+/// The x axis as `px = a + b * value`, fitted to the integer tick labels under the plot (the
+/// centred integer labels of the lowest row), with every tick checked against the fit.
+fn x_axis(texts: &[Text]) -> (f64, f64) {
+    let ticks: Vec<&Text> = texts
+        .iter()
+        .filter(|t| t.anchor == "middle" && t.s.parse::<i64>().is_ok())
+        .collect();
+    let bottom = ticks.iter().map(|t| t.y).fold(f64::MIN, f64::max);
+    let row: Vec<(f64, f64)> = ticks
+        .iter()
+        .filter(|t| t.y == bottom)
+        .map(|t| (t.s.parse::<f64>().unwrap(), t.x))
+        .collect();
+    assert!(row.len() >= 2, "need two x tick labels, got {}", row.len());
+    let (v0, p0) = row[0];
+    let (v1, p1) = row[row.len() - 1];
+    let b = (p1 - p0) / (v1 - v0);
+    let a = p0 - b * v0;
+    for &(v, p) in &row {
+        assert!(
+            (a + b * v - p).abs() <= 1.0,
+            "tick {v} at {p}, the axis says {}",
+            a + b * v
+        );
+    }
+    (a, b)
+}
+
+/// The x of each vertical mark of colour `stroke` whose top lies below `below_y` (under the
+/// legend band), with its vertical centre.
+fn marks(lines: &[Line], stroke: &str, below_y: f64) -> Vec<(f64, f64)> {
+    lines
+        .iter()
+        .filter(|l| l.stroke == stroke && l.points.len() == 2)
+        .filter(|l| l.points[0].0 == l.points[1].0)
+        .filter(|l| l.points[0].1.min(l.points[1].1) > below_y)
+        .map(|l| (l.points[0].0, (l.points[0].1 + l.points[1].1) / 2.0))
+        .collect()
+}
+
+/// Below the legend: the y of the legend's own label text, plus its height.
+fn legend_bottom(texts: &[Text], label: &str) -> f64 {
+    texts
+        .iter()
+        .find(|t| t.s == label)
+        .map(|t| t.y + 16.0)
+        .expect("legend label")
+}
+
+fn assert_at(got: &[f64], want: &[f64], tol: f64, what: &str) {
+    let mut got = got.to_vec();
+    got.sort_by(f64::total_cmp);
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "{what}: {} marks for {} spikes",
+        got.len(),
+        want.len()
+    );
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            (g - w).abs() <= tol,
+            "{what}: a mark at x = {g}, the spike's step is at {w}"
+        );
+    }
+}
+
+fn random_train(n: usize, p: f64, seed: u64) -> Vec<u8> {
+    use snn_core::rand::Rng;
+    let mut r = rng(seed);
+    (0..n).map(|_| r.gen_bool(p) as u8).collect()
+}
+
+#[test]
+fn spike_train_marks_sit_on_their_steps() {
+    let trains = [
+        vec![0, 0, 1, 0, 0, 1, 0, 0, 1, 0],
+        vec![1, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        random_train(25, 0.3, 1),
+        random_train(60, 0.2, 2),
+    ];
+    for train in &trains {
+        let c = chart::spike_train(train, "t").unwrap();
+        let (texts, lines) = parse(c.svg());
+        let (a, b) = x_axis(&texts);
+        let got: Vec<f64> = marks(&lines, "#D55E00", legend_bottom(&texts, "spike"))
+            .into_iter()
+            .map(|(x, _)| x)
+            .collect();
+        let want: Vec<f64> = (0..train.len())
+            .filter(|&k| train[k] > 0)
+            .map(|k| a + b * k as f64)
+            .collect();
+        // Pixels are whole numbers: a mark and its tick may each be rounded by half a pixel;
+        // one step is at least 11 pixels here, so a shifted spike is far outside.
+        assert!(b >= 11.0, "{b} px per step");
+        assert_at(&got, &want, 1.5, &format!("train {train:?}"));
+    }
+}
+
+#[test]
+fn stacked_trains_marks_sit_on_their_rows_and_steps() {
+    let rows: Vec<(String, Vec<u8>)> = (0..5)
+        .map(|i| {
+            (
+                format!("Sample {i} (class {})", i % 2),
+                random_train(30, 0.25, 10 + i),
+            )
+        })
+        .collect();
+    let c = chart::spike_trains(&rows, "Five samples").unwrap();
+    let (texts, lines) = parse(c.svg());
+    let (a, b) = x_axis(&texts);
+    let found = marks(&lines, "#009E73", 0.0);
+    for (label, train) in &rows {
+        let row_y = texts.iter().find(|t| &t.s == label).expect("row label").y;
+        // Each mark belongs to the row label nearest its centre.
+        let nearest = |y: f64| {
+            rows.iter()
+                .map(|(l, _)| (l, texts.iter().find(|t| &t.s == l).unwrap().y))
+                .min_by(|p, q| (p.1 - y).abs().total_cmp(&(q.1 - y).abs()))
+                .unwrap()
+                .1
+        };
+        let got: Vec<f64> = found
+            .iter()
+            .filter(|&&(_, y)| nearest(y) == row_y)
+            .map(|&(x, _)| x)
+            .collect();
+        let want: Vec<f64> = (0..train.len())
+            .filter(|&k| train[k] > 0)
+            .map(|k| a + b * k as f64)
+            .collect();
+        assert_at(&got, &want, 1.5, label);
+    }
+}
+
+#[test]
+fn a_shifted_or_dropped_spike_would_fail() {
+    // The check above on a chart of the wrong data: it must not pass.
+    let train = vec![0u8, 0, 1, 0, 0, 1, 0, 0, 1, 0];
+    let shifted = vec![0u8, 0, 0, 1, 0, 0, 1, 0, 0, 1];
+    let c = chart::spike_train(&shifted, "t").unwrap();
+    let (texts, lines) = parse(c.svg());
+    let (a, b) = x_axis(&texts);
+    let got: Vec<f64> = marks(&lines, "#D55E00", legend_bottom(&texts, "spike"))
+        .into_iter()
+        .map(|(x, _)| x)
+        .collect();
+    let want: Vec<f64> = (0..10)
+        .filter(|&k| train[k] > 0)
+        .map(|k| a + b * k as f64)
+        .collect();
+    let caught = std::panic::catch_unwind(|| assert_at(&got, &want, 1.5, "shifted")).is_err();
+    assert!(
+        caught,
+        "a train shifted by one step passed the position check"
+    );
+    let dropped = std::panic::catch_unwind(|| assert_at(&got[1..], &want, 1.5, "dropped")).is_err();
+    assert!(dropped, "a dropped spike passed the position check");
+}
