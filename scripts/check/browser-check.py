@@ -293,11 +293,33 @@ def check_mistakes(page, name):
     return problems, len(sets)
 
 
+def kernel_state(page):
+    return page.evaluate("""() => { const s = window.jupyterapp.shell.currentWidget.sessionContext.session;
+        return s && s.kernel ? s.kernel.connectionStatus + '/' + s.kernel.status : 'none'; }""")
+
+
+def wait_for_kernel(page, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if kernel_state(page) == "connected/idle":
+            return True
+        page.wait_for_timeout(250)
+    return False
+
+
 def check(page, base, token, name):
     want = chart_cells(name)
     open_alone(page, base, token, name)
-    # Cells queue until the kernel is up; a short pause lets the page settle first.
-    page.wait_for_timeout(2000)
+    # The kernel must answer before Run All. Once in CI (2026-12-02) a fresh kernel never
+    # answered its first connection: its shell socket stuck in zeromq 0.6's RouterSocket
+    # (peer_disconnected blocked in remove_sync), in evcxr's dependencies, not yet understood.
+    # Say so, restart the kernel as a learner would, and go on; a second failure fails.
+    if not wait_for_kernel(page, 90):
+        print(f"WARNING {name}: the kernel did not answer within 90 s ({kernel_state(page)}); restarting it", flush=True)
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+        if not wait_for_kernel(page, 120):
+            return 0, want, [f"the kernel did not answer, even after a restart ({kernel_state(page)})"], 0
+    page.wait_for_timeout(1000)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
     svgs = page.locator(f"{PANEL} .jp-OutputArea-output.jp-RenderedSVG img, {PANEL} .jp-OutputArea-output.jp-RenderedSVG svg")
@@ -341,6 +363,7 @@ def check(page, base, token, name):
 
 
 def main(names):
+    sys.stdout.reconfigure(line_buffering=True)  # progress in CI's log as it happens
     names = names or sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     SHOTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
