@@ -1,6 +1,7 @@
 //! Marks where the data says: the spike marks parsed out of a chart's SVG, mapped back through
 //! the chart's own axis (its tick labels), must land on the data's spike steps and rows, so a
-//! shifted, dropped, doubled or misplaced spike fails, not only a missing chart.
+//! shifted, dropped, doubled or misplaced spike fails, not only a missing chart. Covered: the
+//! spike train and stacked trains (notebook 01) and the raster (03).
 
 use snn_core::{chart, rng};
 
@@ -212,4 +213,84 @@ fn a_shifted_or_dropped_spike_would_fail() {
     );
     let dropped = std::panic::catch_unwind(|| assert_at(&got[1..], &want, 1.5, "dropped")).is_err();
     assert!(dropped, "a dropped spike passed the position check");
+}
+
+/// Integer labels anchored `anchor`, grouped by the coordinate they share (`y` for an x axis,
+/// `x` for a y axis), as `(shared, [(value, position)])`.
+fn label_groups(texts: &[Text], anchor: &str, by_y: bool) -> Vec<(f64, Vec<(f64, f64)>)> {
+    let mut groups: Vec<(f64, Vec<(f64, f64)>)> = Vec::new();
+    for t in texts.iter().filter(|t| t.anchor == anchor) {
+        let Ok(v) = t.s.parse::<f64>() else { continue };
+        let (shared, pos) = if by_y { (t.y, t.x) } else { (t.x, t.y) };
+        match groups.iter_mut().find(|g| g.0 == shared) {
+            Some(g) => g.1.push((v, pos)),
+            None => groups.push((shared, vec![(v, pos)])),
+        }
+    }
+    groups.retain(|g| g.1.len() >= 2);
+    groups
+}
+
+fn fit(points: &[(f64, f64)]) -> (f64, f64) {
+    let (v0, p0) = points[0];
+    let (v1, p1) = points[points.len() - 1];
+    let b = (p1 - p0) / (v1 - v0);
+    let a = p0 - b * v0;
+    for &(v, p) in points {
+        assert!(
+            (a + b * v - p).abs() <= 1.0,
+            "tick {v} at {p}, the axis says {}",
+            a + b * v
+        );
+    }
+    (a, b)
+}
+
+#[test]
+fn raster_marks_sit_on_their_neuron_and_time() {
+    use snn_core::{Drive, LifParams, Population, Record};
+    let p = LifParams::builder().dt(1.0).build().unwrap();
+    let currents: Vec<f64> = (0..12).map(|j| 1.3 + j as f64 * 0.15).collect();
+    let res = Population::<f64>::new(&p, 12)
+        .unwrap()
+        .run(100, Drive::PerNeuron(&currents), &Record::spikes())
+        .unwrap();
+    let spikes: Vec<(u32, u32)> = res.spikes().iter().collect();
+    assert!(spikes.len() > 20, "{} spikes", spikes.len());
+    let c = chart::raster(res.spikes(), 12, res.steps(), res.dt(), "ms", 20, "Raster").unwrap();
+    let (texts, lines) = parse(c.svg());
+    let found = marks(&lines, "#0072B2", 0.0);
+    // The neuron axis: the right-anchored integer labels beside the marks.
+    let (_, ys) = label_groups(&texts, "end", false)
+        .into_iter()
+        .find(|(_, g)| g.iter().any(|&(v, _)| v == 0.0) && g.iter().any(|&(v, _)| v >= 10.0))
+        .expect("the neuron axis");
+    let (c0, d) = fit(&ys);
+    // The time axis: the row of centred labels nearest below the marks (the panel under the
+    // raster has its own).
+    let lowest_mark = found.iter().map(|m| m.1).fold(f64::MIN, f64::max);
+    let (_, mut row) = label_groups(&texts, "middle", true)
+        .into_iter()
+        .filter(|(y, _)| *y > lowest_mark)
+        .min_by(|p, q| p.0.total_cmp(&q.0))
+        .expect("the time axis");
+    // That row also holds the side panel's count axis, to the right: keep the leftmost run
+    // of increasing values, the time axis.
+    row.sort_by(|p, q| p.1.total_cmp(&q.1));
+    let run = 1 + row.windows(2).take_while(|w| w[1].0 > w[0].0).count();
+    let (a, b) = fit(&row[..run]);
+    // A step is wider than twice the tolerance, so a spike one step off cannot pass.
+    assert!(b * res.dt() >= 3.0, "{} px per step", b * res.dt());
+    assert!(d.abs() >= 3.0, "{} px per neuron", d.abs());
+    assert_eq!(found.len(), spikes.len(), "one mark per spike");
+    let mut unmatched: Vec<(f64, f64)> = found.clone();
+    for &(j, st) in &spikes {
+        // A spike in step st is drawn at the end of that step, (st + 1) dt.
+        let (x, y) = (a + b * (st as f64 + 1.0) * res.dt(), c0 + d * j as f64);
+        let k = unmatched
+            .iter()
+            .position(|&(mx, my)| (mx - x).abs() <= 1.5 && (my - y).abs() <= 1.5)
+            .unwrap_or_else(|| panic!("no mark at neuron {j}, step {st} (x {x:.1}, y {y:.1})"));
+        unmatched.swap_remove(k);
+    }
 }
