@@ -42,6 +42,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nbparams import set_parameters  # noqa: E402
 SHOTS = ROOT / "target" / "browser"
 CHROMIUM = os.environ.get("SNN_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
@@ -237,17 +239,6 @@ def run_below(page, idx, source, timeout=300):
         }}""")
         quiet = 0 if busy else quiet + 1
         page.wait_for_timeout(250)
-
-
-def set_parameters(source, values):
-    lines = source.splitlines()
-    for name, value in values.items():
-        pat = re.compile(r"^(\s*let\s+(?:mut\s+)?" + re.escape(name) + r"\s*(?::[^=]+)?=\s*)(.*?)(;\s*(?://.*)?)$")
-        hits = [i for i, line in enumerate(lines) if pat.match(line)]
-        if len(hits) != 1:
-            raise ValueError(f"parameter {name!r} is defined {len(hits)} times in the parameters cell")
-        lines[hits[0]] = pat.sub(lambda m: m.group(1) + str(value) + m.group(3), lines[hits[0]])
-    return "\n".join(lines)
 
 
 def check_mistakes(page, name):

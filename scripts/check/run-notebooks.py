@@ -49,6 +49,8 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nbparams import set_parameters  # noqa: E402
 PANIC = "panicked at"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -68,19 +70,6 @@ def drain(client, seconds):
 
 def stderr_text(outputs):
     return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stderr")
-
-
-def set_parameters(source, values):
-    """The parameter cell's source with each `let NAME... = VALUE;` given a new VALUE."""
-    lines = source.splitlines()
-    for name, value in values.items():
-        pat = re.compile(r"^(\s*let\s+(?:mut\s+)?" + re.escape(name) + r"\s*(?::[^=]+)?=\s*)(.*?)(;\s*(?://.*)?)$")
-        hits = [i for i, line in enumerate(lines) if pat.match(line)]
-        if len(hits) != 1:
-            raise ValueError(f"parameter {name!r} is defined {len(hits)} times in the parameters cell, not once")
-        i = hits[0]
-        lines[i] = pat.sub(lambda m: m.group(1) + str(value) + m.group(3), lines[i])
-    return "\n".join(lines)
 
 
 class KernelLog:

@@ -126,6 +126,23 @@ fn random_train(n: usize, p: f64, seed: u64) -> Vec<u8> {
     (0..n).map(|_| r.gen_bool(p) as u8).collect()
 }
 
+/// A spike-train chart of `drawn`, and where its marks are against where `train`'s spikes
+/// belong on that chart's own time axis: `(marks' x, spikes' x, pixels per step)`.
+fn train_marks(drawn: &[u8], train: &[u8]) -> (Vec<f64>, Vec<f64>, f64) {
+    let c = chart::spike_train(drawn, "t").unwrap();
+    let (texts, lines) = parse(c.svg());
+    let (a, b) = x_axis(&texts);
+    let got: Vec<f64> = marks(&lines, "#D55E00", legend_bottom(&texts, "spike"))
+        .into_iter()
+        .map(|(x, _)| x)
+        .collect();
+    let want: Vec<f64> = (0..train.len())
+        .filter(|&k| train[k] > 0)
+        .map(|k| a + b * k as f64)
+        .collect();
+    (got, want, b)
+}
+
 #[test]
 fn spike_train_marks_sit_on_their_steps() {
     let trains = [
@@ -135,17 +152,7 @@ fn spike_train_marks_sit_on_their_steps() {
         random_train(60, 0.2, 2),
     ];
     for train in &trains {
-        let c = chart::spike_train(train, "t").unwrap();
-        let (texts, lines) = parse(c.svg());
-        let (a, b) = x_axis(&texts);
-        let got: Vec<f64> = marks(&lines, "#D55E00", legend_bottom(&texts, "spike"))
-            .into_iter()
-            .map(|(x, _)| x)
-            .collect();
-        let want: Vec<f64> = (0..train.len())
-            .filter(|&k| train[k] > 0)
-            .map(|k| a + b * k as f64)
-            .collect();
+        let (got, want, b) = train_marks(train, train);
         // Pixels are whole numbers: a mark and its tick may each be rounded by half a pixel;
         // one step is at least 11 pixels here, so a shifted spike is far outside.
         assert!(b >= 11.0, "{b} px per step");
@@ -195,17 +202,7 @@ fn a_shifted_or_dropped_spike_would_fail() {
     // The check above on a chart of the wrong data: it must not pass.
     let train = vec![0u8, 0, 1, 0, 0, 1, 0, 0, 1, 0];
     let shifted = vec![0u8, 0, 0, 1, 0, 0, 1, 0, 0, 1];
-    let c = chart::spike_train(&shifted, "t").unwrap();
-    let (texts, lines) = parse(c.svg());
-    let (a, b) = x_axis(&texts);
-    let got: Vec<f64> = marks(&lines, "#D55E00", legend_bottom(&texts, "spike"))
-        .into_iter()
-        .map(|(x, _)| x)
-        .collect();
-    let want: Vec<f64> = (0..10)
-        .filter(|&k| train[k] > 0)
-        .map(|k| a + b * k as f64)
-        .collect();
+    let (got, want, _) = train_marks(&shifted, &train);
     let caught = std::panic::catch_unwind(|| assert_at(&got, &want, 1.5, "shifted")).is_err();
     assert!(
         caught,
