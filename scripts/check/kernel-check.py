@@ -15,7 +15,10 @@ them, with every message sorted by the request it answers.
   dependency is rebuilt before the next cell runs;
 * the launcher's notice (SNN_KERNEL_NOTICE: why a kernel starts cold) shows under the first
   cell only;
-* SNN_KERNEL_STOCK=1 restores evcxr's released behaviour (the queue runs on after an error).
+* SNN_KERNEL_STOCK=1 restores evcxr's released behaviour (the queue runs on after an error);
+* the shell keeps answering while clients come and go as a browser's do: a client that
+  reconnects under the same identity (a websocket that reconnects) while its old connection
+  closes, with or without a request in flight, and clients that vanish mid-request.
 
     scripts/check/kernel-check.py        (with the project's venv: source scripts/lib/env.sh)
 """
@@ -120,11 +123,60 @@ def stops(k, label, failing, expect_in_error, ename):
           f"{label}: the queued cell after it is aborted and shows nothing (got {after['status']}, {len(after['outputs'])} outputs)")
 
 
+def reconnects(k, rounds=40):
+    """Clients of the shell socket come and go as JupyterLab's do; the newest always answered."""
+    import random
+    import uuid
+
+    import zmq
+    rng = random.Random(7)
+    info, session = k.km.get_connection_info(), k.km.session
+    url = f"tcp://{info['ip']}:{info['shell_port']}"
+    ctx = zmq.Context()
+
+    def sock(identity):
+        s = ctx.socket(zmq.DEALER)
+        s.setsockopt(zmq.LINGER, 0)
+        s.setsockopt(zmq.IDENTITY, identity)
+        s.connect(url)
+        return s
+
+    def ask(s, wait_s):
+        session.send(s, "kernel_info_request", {})
+        if s.poll(int(wait_s * 1000)):
+            session.recv(s)
+            return True
+        return False
+
+    same = uuid.uuid4().bytes
+    old, answered = sock(same), 0
+    ask(old, 30)
+    for _ in range(rounds):
+        new = sock(same)
+        time.sleep(rng.random() * 0.01)
+        if rng.random() < 0.5:
+            session.send(old, "kernel_info_request", {})
+        old.close()
+        gone = sock(uuid.uuid4().bytes)
+        session.send(gone, "kernel_info_request", {})
+        gone.close()
+        answered += ask(new, 5)
+        old = new
+    old.close()
+    fresh = sock(uuid.uuid4().bytes)
+    check(answered == rounds, f"a client reconnecting under its identity as the old connection closes: "
+                              f"answered {answered} of {rounds}")
+    check(ask(fresh, 5), "after clients came and went mid-request, a new client is answered")
+    fresh.close()
+    ctx.term()
+
+
 def main():
     k = Kernel()
     try:
         (setup,) = k.queue(['let kept: i32 = 41;'])
         check(setup["status"] == "ok", "a typed cell runs")
+        reconnects(k)
         stops(k, "compile error", 'let x: i32 = "text";', "mismatched types", None)
         stops(k, "error through ?", 'let r: Result<(), String> = Err("rate_hz must be positive, got -1".into());\nr?;',
               "rate_hz must be positive, got -1", "Err")

@@ -8,11 +8,11 @@
     scripts/kernel/build.py --record     after building, store this build's timings as the
                                          reference the progress estimate uses
 
-1. Downloads evcxr 0.22.0 and evcxr_jupyter 0.22.0 from crates.io (static.crates.io, where
+1. Downloads evcxr 0.22.0, evcxr_jupyter 0.22.0 and zeromq 0.6.0 from crates.io (static.crates.io, where
    cargo itself downloads them) unless already there, and checks them against
    sources.sha256 (the checksums of the crates.io index).
 2. Unpacks them into .tools/kernel-src/ and applies evcxr.patch (`patch -p1`).
-3. Builds this folder's package (Cargo.toml: evcxr_jupyter with both crates patched to the
+3. Builds this folder's package (Cargo.toml: evcxr_jupyter with the three crates patched to the
    unpacked sources) with the committed Cargo.lock (`--locked`) into .tools/kernel-target/,
    printing progress every 20 s with an estimate of the time left (from how far this build
    is through the reference build's timeline, build-profile.json), and installs the binary
@@ -41,7 +41,7 @@ TARGET = TOOLS / "kernel-target"
 BIN = TOOLS / "bin" / "evcxr_jupyter"
 STAMP = TOOLS / "kernel.stamp"
 PROFILE = HERE / "build-profile.json"
-CRATES = ["evcxr-0.22.0", "evcxr_jupyter-0.22.0"]
+CRATES = ["evcxr-0.22.0", "evcxr_jupyter-0.22.0", "zeromq-0.6.0"]
 
 
 def say(msg):
@@ -90,7 +90,7 @@ def download():
 
 
 def unpack_pristine(into):
-    """The two crates, unpatched, in `into`/."""
+    """The crates, unpatched, in `into`/."""
     dl = download()
     into.mkdir(parents=True, exist_ok=True)
     for crate in CRATES:
