@@ -2,7 +2,8 @@
 """End-to-end check in a real browser: starts JupyterLab with the project's own launcher
 (scripts/lab), confirms the API refuses requests without the token, opens a notebook in
 headless Chromium (Debian's /usr/bin/chromium, driven by Playwright), runs all cells from the
-Run menu, and asserts that every chart cell's SVG is visible in the page.
+Run menu, and asserts that every chart cell's SVG is in the page, loaded and shown whole: its
+aspect ratio kept and as wide as it is drawn (or as its output area, where that is less).
 
 Then the sweeps and animations (cells tagged `player`): each sweep's slider is moved with the
 keyboard (focus and an arrow key) and with the mouse (a click along the slider), and the
@@ -334,11 +335,22 @@ def check(page, base, token, name):
         el = svgs.nth(i)
         el.scroll_into_view_if_needed()
         box = el.bounding_box()
-        if not box or box["width"] < 200 or box["height"] < 100:
-            problems.append(f"chart {i} is not visible (box {box})")
-        natural = el.evaluate("e => e.naturalWidth === undefined ? 1 : e.naturalWidth")
-        if not natural:
+        # The picture's own size (an <img>'s decoded SVG, or an inline <svg>'s attributes) and
+        # the room its output area gives it.
+        nat_w, nat_h, room = el.evaluate("""e => [
+            e.naturalWidth ?? e.width.baseVal.value, e.naturalHeight ?? e.height.baseVal.value,
+            e.closest('.jp-OutputArea-output').clientWidth]""")
+        if not nat_w or not nat_h:
             problems.append(f"chart {i} did not load as an image")
+        elif not box or box["width"] < 1 or box["height"] < 1:
+            problems.append(f"chart {i} is not visible (box {box})")
+        else:
+            # Shown whole: not squashed (its aspect ratio kept) and not shrunk below the
+            # room it has (as wide as it is drawn, or as the output area where that is less).
+            if abs(box["width"] / box["height"] - nat_w / nat_h) > 0.02 * nat_w / nat_h:
+                problems.append(f"chart {i} is squashed: shown {box['width']:.0f} x {box['height']:.0f}, drawn {nat_w} x {nat_h}")
+            if box["width"] < min(nat_w, room) - 2:
+                problems.append(f"chart {i} is shrunk: {box['width']:.0f} px wide, drawn {nat_w}, room {room}")
     if got:
         svgs.nth(got - 1).scroll_into_view_if_needed()
         page.wait_for_timeout(500)

@@ -28,17 +28,31 @@ every cell after it must be aborted by the kernel with no output at all. Then th
 fixes the value: the default parameters, queued the same way, must run every cell below
 without an error.
 
+Then a held-in fuzz (`--fuzz N`, N draws per notebook): the notebook's metadata gives each
+parameter's documented range (`metadata.snn.fuzz`: `{variable: {"f64"|"int": [lo, hi],
+"log"?, "at_most"? or "at_least"?: a variable listed before it} | {"bool": true} | {"choice": [Rust values]}}`); each draw sets every parameter at
+once to a random value in its range (seeded by `--fuzz-seed`, the notebook and the draw, so a
+failure can be run again) and queues the parameter cell and all below. A draw passes when
+every cell runs, or when the first failing cell shows one clear one-line error through `?`
+that names one of the parameters (ranges drawn independently can contradict each other, such
+as v_reset above v_th) with every later cell aborted; a panic, a compile error, anything on
+stderr or an error naming no parameter fails it. The summary counts both outcomes, so what
+the fuzz really exercised is visible.
+
 Executed copies (with outputs and per-cell timings) are written to target/notebooks/ (one
 per parameter set as NAME.SET.ipynb); the notebooks in notebooks/ stay without outputs.
 Ends with `notebooks: N passed, N failed`, counting every run (default and each set).
 
     scripts/check/run-notebooks.py [NOTEBOOK ...]     (default: every notebooks/*.ipynb)
     scripts/check/run-notebooks.py --no-sets ...      default runs only
+    scripts/check/run-notebooks.py --fuzz 3 --fuzz-seed 9 ...
 """
 import argparse
 import json
+import math
 import os
 import queue
+import random
 import re
 import sys
 import time
@@ -242,7 +256,61 @@ class Runner:
         nb.cells.pop()
 
 
-def run_notebook(path, out_dir, timeout, settle, sets=True):
+def draw(ranges, rng):
+    """One value per parameter, as Rust source, from its documented range."""
+    out = {}
+    for name, spec in ranges.items():
+        if "choice" in spec:
+            out[name] = rng.choice(spec["choice"])
+        elif "bool" in spec:
+            out[name] = rng.choice(["true", "false"])
+        else:
+            kind = "int" if "int" in spec else "f64"
+            lo, hi = spec[kind]
+            if spec.get("at_most") in out:  # bounded by another parameter, drawn first
+                hi = min(hi, float(out[spec["at_most"]]))
+            if spec.get("at_least") in out:
+                lo = max(lo, float(out[spec["at_least"]]))
+            if spec.get("log") and lo > 0:
+                v = math.exp(rng.uniform(math.log(lo), math.log(hi)))
+            else:
+                v = rng.uniform(lo, hi)
+            # The ends of each range are drawn on purpose now and then.
+            v = rng.choice([lo, hi]) if rng.random() < 0.15 else v
+            out[name] = str(int(round(v))) if kind == "int" else repr(float(f"{v:.6g}"))
+    return out
+
+
+def fuzz_outcome(runner, nb, first, names, label, timeout):
+    """Queues the parameter cell and all below; returns (problems, "ran" | "refused: ...")."""
+    indices = [i for i in range(first, len(nb.cells)) if nb.cells[i].cell_type == "code"]
+    statuses = runner.queue_cells(nb, indices, timeout)
+    problems = []
+    for idx in indices:
+        text = ANSI.sub("", stderr_text(nb.cells[idx].outputs)).strip()
+        if text:
+            problems.append(f"{label}cell {idx}: stderr: {text[:300]}")
+    failed = [k for k, st in enumerate(statuses) if st != "ok"]
+    if not failed:
+        return problems, "ran"
+    k = failed[0]
+    idx = indices[k]
+    errs = [o for o in nb.cells[idx].outputs if o.get("output_type") == "error"]
+    text = ANSI.sub("", errs[0].get("evalue", "")).strip() if errs else ""
+    where = f"{label}cell {idx} ({nb.cells[idx].source.splitlines()[0][:60]!r})"
+    if statuses[k] != "error" or len(errs) != 1:
+        problems.append(f"{where}: {statuses[k]} with {len(errs)} error outputs")
+    elif errs[0].get("ename") != "Err":
+        problems.append(f"{where}: a {errs[0].get('ename')}, not a clear refusal: {text[:400]}")
+    elif len(text.splitlines()) != 1 or not any(re.search(rf"\b{re.escape(n)}\b", text) for n in names):
+        problems.append(f"{where}: an error that names no parameter: {text[:400]}")
+    for j in range(k + 1, len(indices)):
+        if statuses[j] != "aborted":
+            problems.append(f"{label}cell {indices[j]}, queued after the error: {statuses[j]}")
+    return problems, f"refused: {text[:120]}"
+
+
+def run_notebook(path, out_dir, timeout, settle, sets=True, fuzz=0, fuzz_seed=1):
     """Runs the notebook, then each parameter set; returns [(run name, problems, timings)]."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -289,6 +357,20 @@ def run_notebook(path, out_dir, timeout, settle, sets=True):
                 runner.run_cells(nb, param_idx[0], problems, timings, label=f"[{name}] ")
                 nbformat.write(nb, out_dir / f"{path.stem}.{slug(name)}.ipynb")
             runs.append((name, problems, timings))
+        ranges = nb.metadata.get("snn", {}).get("fuzz", {})
+        if fuzz and (not ranges or len(param_idx) != 1):
+            runs.append(("fuzz", ["no fuzz ranges (metadata.snn.fuzz) or no single parameters cell"], []))
+        for k in range(fuzz if ranges and len(param_idx) == 1 else 0):
+            values = draw(ranges, random.Random(f"{fuzz_seed}:{path.stem}:{k}"))
+            name = f"fuzz {fuzz_seed}.{k}: " + ", ".join(f"{n} = {v}" for n, v in values.items())
+            try:
+                nb.cells[param_idx[0]].source = set_parameters(default_source, values)
+            except ValueError as e:
+                runs.append((name, [str(e)], []))
+                continue
+            start = time.time()
+            problems, outcome = fuzz_outcome(runner, nb, param_idx[0], list(values), f"[fuzz {fuzz_seed}.{k}] ", timeout)
+            runs.append((f"{name} -> {outcome}", problems, [(param_idx[0], time.time() - start)]))
         if param_idx:
             nb.cells[param_idx[0]].source = default_source
     return runs
@@ -302,19 +384,25 @@ def main():
     ap.add_argument("--out", type=Path, default=ROOT / "target" / "notebooks")
     ap.add_argument("--timings", type=Path, help="write per-cell timings of the default runs as JSON here")
     ap.add_argument("--no-sets", action="store_true", help="default runs only, no parameter sets")
+    ap.add_argument("--fuzz", type=int, default=0, help="random parameter draws per notebook (default 0)")
+    ap.add_argument("--fuzz-seed", type=int, default=1, help="seed of the draws (default 1)")
     args = ap.parse_args()
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     passed = failed = 0
     all_timings = {}
+    fuzz_counts = {"ran": 0, "refused": 0, "failed": 0}
     for path in paths:
         path = path.resolve()
         start = time.time()
         try:
-            runs = run_notebook(path, args.out, args.timeout, args.settle, sets=not args.no_sets)
+            runs = run_notebook(path, args.out, args.timeout, args.settle, sets=not args.no_sets,
+                                fuzz=args.fuzz, fuzz_seed=args.fuzz_seed)
         except Exception as e:  # a dead kernel or a timeout fails the notebook, not the run
             runs = [("default", [f"could not execute: {type(e).__name__}: {e}"], [])]
         for name, problems, timings in runs:
             secs = sum(t for _, t in timings)
+            if name.startswith("fuzz "):
+                fuzz_counts["failed" if problems else "refused" if "-> refused" in name else "ran"] += 1
             if name == "default":
                 all_timings[path.name] = [{"cell": i, "seconds": round(t, 3)} for i, t in timings]
             if problems:
@@ -329,6 +417,9 @@ def main():
         sys.stdout.flush()
     if args.timings:
         args.timings.write_text(json.dumps(all_timings, indent=1))
+    if args.fuzz:
+        print(f"fuzz: {fuzz_counts['ran']} draws ran every cell, {fuzz_counts['refused']} were refused clearly, "
+              f"{fuzz_counts['failed']} failed")
     print(f"notebooks: {passed} passed, {failed} failed")
     return 1 if failed or not paths else 0
 

@@ -464,3 +464,35 @@ fn help_names_what_the_commands_take() {
     assert!(help.contains("scripts/measure/bench"), "{help}");
     assert!(!help.contains("scripts/bench)"), "{help}");
 }
+
+#[test]
+fn the_missing_subcommand_message_lists_every_subcommand() {
+    // The commands `snn --help` lists (clap's own table, not ours), each of which must be named
+    // by the one line a bare `snn` prints (it once left out `stdp` and `nir`).
+    let (_, help, _) = snn(&["--help"]);
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 11, "{commands:?}");
+    let (code, _, err) = snn(&[]);
+    assert_ne!(code, 0);
+    let listed: Vec<&str> = err
+        .split(':')
+        .nth(2)
+        .expect("the list after 'a subcommand is required:'")
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty() && *w != "or" && *w != "(see")
+        .take_while(|w| *w != "snn")
+        .collect();
+    for c in &commands {
+        assert!(
+            listed.contains(c),
+            "`snn` without a subcommand does not name {c}: {err}"
+        );
+    }
+}

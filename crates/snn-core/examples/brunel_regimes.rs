@@ -45,6 +45,23 @@ fn main() -> Result<(), snn_core::SnnError> {
         }
         rows.push(stats);
     }
+    // What Brunel's Figure 8 names each regime for: SR fast and regular, SI slow the
+    // slowest, the irregular ones (SI fast, AI) with CVs near or above 1.
+    let (sr, si_fast, ai, si_slow) = (&rows[0], &rows[1], &rows[2], &rows[3]);
+    let cv = |r: &snn_core::RegimeStats| r.cv_isi.unwrap_or(f64::NAN);
+    let ok = sr.rate_hz > 150.0
+        && cv(sr) < 0.1
+        && cv(si_fast) > 0.5
+        && cv(ai) > 0.5
+        && si_slow.rate_hz < ai.rate_hz.min(si_fast.rate_hz);
+    if !ok {
+        return Err(snn_core::SnnError::Mismatch {
+            what: "Brunel (2000) regimes",
+            expected: "SR fast and regular, SI fast and AI irregular, SI slow the slowest".into(),
+            got: format!("{rows:?}"),
+        });
+    }
+    println!("as Figure 8 names them: SR fast and regular (CV {:.2}), SI fast and AI irregular (CV {:.2}, {:.2}), SI slow the slowest ({:.1} Hz)", cv(sr), cv(si_fast), cv(ai), si_slow.rate_hz);
     if let Some(dir) = &out {
         chart::regime_bars(&rows, "Brunel (2000), Figure 8: excitatory population")?
             .save(dir.join("brunel-regimes.svg"))?;

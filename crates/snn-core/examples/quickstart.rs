@@ -15,10 +15,17 @@ fn main() -> Result<(), snn_core::SnnError> {
         DiscreteParams::original().build()?,
         10,
     )?;
+    let train = demo.spike_train(&gallery::ORIGINAL_X)?;
+    println!("original sample {:?} -> {:?}", gallery::ORIGINAL_X, train);
+    // The original notebook's first sample spikes every third step (I = 0.474: 0.474,
+    // 0.853, 1.156 crosses the threshold): the example fails if ours does not.
     println!(
-        "original sample {:?} -> {:?}",
-        gallery::ORIGINAL_X,
-        demo.spike_train(&gallery::ORIGINAL_X)?
+        "{}",
+        snn_core::check::text_says_exactly(
+            "the original sample's spike train",
+            gallery::ORIGINAL_TRAIN.to_vec(),
+            train
+        )?
     );
     for i in 0..5 {
         let x = data.x().row(i).to_vec();
@@ -39,6 +46,15 @@ fn main() -> Result<(), snn_core::SnnError> {
     )?;
     let path = out.join("quickstart-decision-map.svg");
     map.save(&path)?;
-    println!("wrote {}", path.display());
+    // The map is the counts: every count from 0 to `steps` it shows is a spike count.
+    let top = counts.iter().fold(0.0f64, |a, &b| a.max(b));
+    if !((1.0..=10.0).contains(&top) && counts.iter().all(|c| c.fract() == 0.0)) {
+        return Err(snn_core::SnnError::Mismatch {
+            what: "decision map counts",
+            expected: "whole spike counts in [0, 10], some above 0".into(),
+            got: format!("largest {top}"),
+        });
+    }
+    println!("wrote {} (spike counts 0 to {top})", path.display());
     Ok(())
 }

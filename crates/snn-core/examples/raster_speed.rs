@@ -20,5 +20,11 @@ fn main() -> Result<(), snn_core::SnnError> {
         secs,
         c.svg().len()
     );
+    // One mark per spike, drawn in the raster's spike colour.
+    let marks = c.svg().matches(r##"stroke="#0072B2""##).count();
+    println!(
+        "{}",
+        snn_core::check::text_says_exactly("marks, one per spike", res.spikes().len(), marks)?
+    );
     Ok(())
 }

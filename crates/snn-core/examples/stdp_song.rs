@@ -23,6 +23,15 @@ fn main() -> Result<(), snn_core::SnnError> {
         pts.push((dt, dw));
     }
     println!("STDP window, 201 pairs: largest |simulated − closed form| = {worst:.1e}");
+    println!(
+        "{}",
+        snn_core::check::text_says(
+            "the window's largest gap to the closed form",
+            0.0,
+            worst,
+            1e-9
+        )?
+    );
 
     let song = Song::paper().duration_s(seconds);
     let plain = song.run(1, seconds / 100.0)?;
@@ -41,6 +50,25 @@ fn main() -> Result<(), snn_core::SnnError> {
         corr.mean_w(200..1000),
         corr.output_rate_hz
     );
+    // Song et al.'s two findings, after the paper's 100 s (shorter runs are not compared):
+    // the weights leave the uniform start for the two ends (20% within 0.1 of an end at the
+    // start), and correlated inputs win.
+    if seconds >= 100.0 {
+        let split = lo + hi;
+        let won = corr.mean_w(0..200) - corr.mean_w(200..1000);
+        if split < 0.3 || won <= 0.3 {
+            return Err(snn_core::SnnError::Mismatch {
+                what: "Song et al. (2000) after 100 s",
+                expected: "over half the weights at the ends, correlated inputs 0.1 g_max ahead"
+                    .into(),
+                got: format!("{:.0}% at the ends, ahead by {won:.2}", 100.0 * split),
+            });
+        }
+        println!(
+            "as the paper finds: {:.0}% of weights at the ends, correlated inputs ahead by {won:.2} g_max",
+            100.0 * split
+        );
+    }
     if let Some(dir) = out {
         std::fs::create_dir_all(&dir)
             .map_err(|e| snn_core::SnnError::Chart(format!("{}: {e}", dir.display())))?;
