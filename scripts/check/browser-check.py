@@ -27,6 +27,9 @@ Screenshots go to target/browser/ (each player before and after it moves). Ends 
 
     scripts/check/browser-check.py [NOTEBOOK_NAME ...]
         (default: every notebook)
+    scripts/check/browser-check.py --self-test squash [NOTEBOOK_NAME ...]
+        the check's own test: a style sheet squashes every chart, and each notebook must
+        then fail with "squashed" (passes when the check catches it)
 """
 import json
 import os
@@ -372,8 +375,20 @@ def check(page, base, token, name):
     return got, want, problems, n
 
 
+# Deliberate mistakes the check must catch (--self-test NAME): a style sheet for every page.
+SELF_TESTS = {
+    "squash": ".jp-RenderedSVG img, .jp-RenderedSVG svg "
+              "{ width: 100% !important; height: 150px !important; }",  # passes a 200 x 100 minimum
+}
+
+
 def main(names):
     sys.stdout.reconfigure(line_buffering=True)  # progress in CI's log as it happens
+    self_test = None
+    if names[:1] == ["--self-test"]:
+        self_test, names = names[1], names[2:]
+        if self_test not in SELF_TESTS:
+            sys.exit(f"--self-test: one of {sorted(SELF_TESTS)}")
     names = names or sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     SHOTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -394,6 +409,11 @@ def main(names):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            if self_test:
+                css = json.dumps(SELF_TESTS[self_test])
+                page.add_init_script("document.addEventListener('DOMContentLoaded', () => {"
+                                     f"const s = document.createElement('style'); s.textContent = {css};"
+                                     "document.head.appendChild(s); });")
             # JupyterLab's first page load in a new profile does its own set-up (workspace,
             # settings, kernel specs): let it finish before the first notebook starts a kernel.
             page.goto(f"{base}/lab?reset&token={token}")
@@ -406,6 +426,12 @@ def main(names):
                 except Exception as e:
                     got, want, problems, mistakes = 0, chart_cells(name), [f"{type(e).__name__}: {e}"], 0
                 took = time.time() - start
+                if self_test:
+                    caught = [q for q in problems if "squashed" in q]
+                    print(f"{'ok  ' if caught else 'FAIL'} {name}: the check "
+                          f"{'caught' if caught else 'did not catch'} the {self_test} mistake: {caught[:1]}")
+                    passed, failed = passed + bool(caught), failed + (not caught)
+                    continue
                 if problems:
                     failed += 1
                     print(f"FAIL {name} ({took:.0f} s): " + "; ".join(problems))
@@ -415,8 +441,10 @@ def main(names):
                           f"{chart_cells(name, 'player')} sweeps and animations moved, {mistakes} invalid "
                           f"parameter sets each stopped at one error and the fix ran clean ({took:.0f} s); "
                           f"screenshots target/browser/{Path(name).stem}*.png")
-            problems = check_untrusted(page, base, token)
-            if problems:
+            problems = [] if self_test else check_untrusted(page, base, token)
+            if self_test:
+                pass
+            elif problems:
                 failed += 1
                 print("FAIL untrusted notebook: " + "; ".join(problems))
             else:
