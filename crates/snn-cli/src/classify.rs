@@ -42,11 +42,20 @@ pub(crate) struct ClassifyArgs {
     decay: f64,
     #[arg(long, default_value_t = 100, allow_negative_numbers = true, help = STEPS.help())]
     steps: usize,
+    /// What an output neuron does when it fires: subtract (the threshold, exact training) or
+    /// zero (reset to 0, NIR's LIF: an exported graph gives snnTorch and Norse the same
+    /// spike counts).
+    #[arg(long, value_enum, default_value = "subtract")]
+    reset: ResetArg,
     /// Writes the trained spiking classifier to this file as a NIR graph (HDF5), for
     /// snnTorch, Norse, Rockpool, Sinabs, Lava-dl, Nengo or neuromorphic chips
     /// (current encoding only: the graph takes the raw features).
     #[arg(long)]
     nir: Option<std::path::PathBuf>,
+    /// With --nir: refuse, before training, an export this reader would not run as NIR says
+    /// (snnTorch: IF neurons; both: see `snn nir readers`).
+    #[arg(long, value_enum)]
+    nir_reader: Option<ReaderArg>,
     /// Writes CSV `x1,x2,label,predicted` (x1 to x4 for Iris) for every sample, train and
     /// test, in the data set's order, to this file; the JSON's `held_out_rows` says which
     /// rows (0-based) were held out.
@@ -103,6 +112,8 @@ pub(crate) fn classify(args: ClassifyArgs) -> Result<String, String> {
         copies,
         decay,
         steps,
+        reset,
+        nir_reader,
     } = args;
     let flags = CLASSIFY_FLAGS;
     let e = |e: SnnError| describe(&e, flags);
@@ -115,10 +126,29 @@ pub(crate) fn classify(args: ClassifyArgs) -> Result<String, String> {
     if nir.is_some() {
         snn_nir::exportable(encoding).map_err(|err| format!("--nir: {err}"))?;
     }
+    if let Some(reader) = nir_reader {
+        if nir.is_none() {
+            return Err("--nir-reader: give the file to write with --nir".into());
+        }
+        // The graph's form depends on the neuron only (LIF or IF, r, dt): check it on an
+        // untrained classifier with the same settings before any training.
+        let probe = Classifier::builder()
+            .decay(decay)
+            .reset(reset.rule())
+            .build(&snn_core::Blobs::iris().map_err(e)?)
+            .map_err(e)?;
+        let g = snn_nir::from_classifier(&probe, snn_nir::DEFAULT_DT)
+            .map_err(|err| format!("--nir: {err}"))?;
+        let v = snn_nir::verdict(&g, reader.reader());
+        if let Some(why) = v.refused.first() {
+            return Err(format!("--nir-reader: {why}"));
+        }
+    }
     let params = Classifier::builder()
         .steps(steps)
         .encoding(encoding)
         .decay(decay)
+        .reset(reset.rule())
         .copies(copies)
         .params()
         .map_err(e)?;
@@ -185,6 +215,7 @@ pub(crate) fn classify(args: ClassifyArgs) -> Result<String, String> {
         "encoding": encoding.name(),
         "steps": steps,
         "decay": decay,
+        "reset": reset.rule().name(),
         "lr": lr,
         "copies": copies,
         "train_samples": train.len(),

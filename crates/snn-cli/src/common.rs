@@ -24,6 +24,42 @@ pub(crate) enum EncodingArg {
     Current,
 }
 
+/// What an output neuron of the classifier does when it fires (snn_core::OutputReset).
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ResetArg {
+    /// Spike at V >= threshold, then V <- V - threshold: the overshoot is kept (exact
+    /// training); NIR cannot say it, so snnTorch and Norse count a few spikes fewer.
+    Subtract,
+    /// Spike at V > threshold, then V <- 0, ties to the lowest class: NIR's LIF and
+    /// snnTorch's decision exactly (the same spike counts in snnTorch and Norse).
+    Zero,
+}
+
+impl ResetArg {
+    pub(crate) fn rule(self) -> snn_core::OutputReset {
+        match self {
+            ResetArg::Subtract => snn_core::OutputReset::Subtract,
+            ResetArg::Zero => snn_core::OutputReset::Zero,
+        }
+    }
+}
+
+/// A NIR reader whose limits an export must meet (snn_nir::Reader).
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ReaderArg {
+    Snntorch,
+    Norse,
+}
+
+impl ReaderArg {
+    pub(crate) fn reader(self) -> snn_nir::Reader {
+        match self {
+            ReaderArg::Snntorch => snn_nir::Reader::SnnTorch,
+            ReaderArg::Norse => snn_nir::Reader::Norse,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum DatasetArg {
     Blobs,

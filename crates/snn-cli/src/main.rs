@@ -27,7 +27,7 @@ use encode::{encode, EncodeArgs};
 use figures::{figures, FiguresArgs};
 use lif::{lif, LifArgs};
 use network::{network, NetworkArgs};
-use nir::{nir_inspect, nir_predict, NirCommand};
+use nir::{nir_inspect, nir_predict, nir_readers, NirCommand};
 use plot_bench::{plot_bench, PlotBenchArgs};
 use stdp::{song, stdp_window, StdpCommand};
 
@@ -84,6 +84,7 @@ fn run(cli: Cli) -> Result<String, String> {
         Command::Stdp(StdpCommand::Window(args)) => stdp_window(args),
         Command::Nir(NirCommand::Inspect(args)) => nir_inspect(args),
         Command::Nir(NirCommand::Predict(args)) => nir_predict(args),
+        Command::Nir(NirCommand::Readers(args)) => nir_readers(args),
         Command::Stdp(StdpCommand::Song(args)) => song(args),
         Command::Blobs(args) => blobs(args),
         Command::Classify(args) => classify(args),

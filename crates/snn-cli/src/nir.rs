@@ -14,8 +14,13 @@ pub(crate) enum NirCommand {
     /// Prints JSON: the nodes (name, NIR type, shape), the edges and the metadata keys.
     Inspect(NirFileArgs),
     /// Reads the classifier in a NIR file (an Input, Affine, LIF or IF, Output chain) and
-    /// prints JSON {"predicted": [...]} for every sample of a data set, in its order.
+    /// prints JSON {"predicted": [...], "counts": [[...], ...]} for every sample of a data
+    /// set, in its order (the class and the output neurons' spike counts).
     Predict(NirPredictArgs),
+    /// Prints JSON: for snnTorch 1.0.0 and Norse 1.1.0, whether each runs the graph as NIR
+    /// says (or what it cannot run, naming the node and its limit), where its spike counts
+    /// would still differ from ours, and the line that loads the graph there.
+    Readers(NirFileArgs),
 }
 
 /// The flags of `snn nir inspect`.
@@ -65,6 +70,26 @@ pub(crate) fn nir_inspect(args: NirFileArgs) -> Result<String, String> {
     .to_string())
 }
 
+/// `snn nir readers`.
+pub(crate) fn nir_readers(args: NirFileArgs) -> Result<String, String> {
+    let g = snn_nir::read(&args.file).map_err(|e| e.to_string())?;
+    let readers: serde_json::Map<String, serde_json::Value> = snn_nir::Reader::ALL
+        .iter()
+        .map(|&r| {
+            let v = snn_nir::verdict(&g, r);
+            let value = json!({
+                "runs_as_nir_says": v.refused.is_empty(),
+                "same_counts_as_ours": v.refused.is_empty() && v.differs.is_empty(),
+                "refused": v.refused,
+                "differs": v.differs,
+                "load": v.how,
+            });
+            (r.name().to_string(), value)
+        })
+        .collect();
+    Ok(json!({ "file": args.file.display().to_string(), "readers": readers }).to_string())
+}
+
 /// `snn nir predict`.
 pub(crate) fn nir_predict(args: NirPredictArgs) -> Result<String, String> {
     let e = |e: SnnError| describe(&e, CLASSIFY_FLAGS);
@@ -78,6 +103,20 @@ pub(crate) fn nir_predict(args: NirPredictArgs) -> Result<String, String> {
         args.seed,
     )
     .map_err(e)?;
-    let predicted = clf.predict(&data, &mut snn_core::rng(0)).map_err(e)?;
-    Ok(json!({ "predicted": predicted, "steps": clf.steps() }).to_string())
+    let mut counts = Vec::with_capacity(data.len());
+    let mut predicted = Vec::with_capacity(data.len());
+    for row in data.x().rows() {
+        let r = clf
+            .response(&row.to_vec(), &mut snn_core::rng(0))
+            .map_err(e)?;
+        predicted.push(r.class());
+        counts.push(r.counts);
+    }
+    Ok(json!({
+        "predicted": predicted,
+        "counts": counts,
+        "steps": clf.steps(),
+        "reset": clf.output_reset().name(),
+    })
+    .to_string())
 }

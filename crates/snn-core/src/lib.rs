@@ -41,8 +41,8 @@ pub use snn_sim::{self, bench, check, network};
 
 pub use snn_learn::{
     accuracy, Blobs, BlobsConfig, Centers, Classifier, ClassifierBuilder, ClassifierParams,
-    Confusion, Encoding, Grid, History, Logistic, MinMaxScaler, OriginalDemo, Response,
-    Standardizer, TrainBuilder, TrainConfig, OUTPUT_THRESHOLD,
+    Confusion, Encoding, Grid, History, Logistic, MinMaxScaler, OriginalDemo, OutputReset,
+    Response, Standardizer, TrainBuilder, TrainConfig, OUTPUT_THRESHOLD,
 };
 pub use snn_plot::{Chart, Snapshot, StepThrough};
 pub use snn_sim::{

@@ -153,6 +153,7 @@ fn ties_in_count_go_to_the_higher_membrane_then_the_lower_class() {
         input: vec![],
         counts,
         v,
+        rule: snn_core::OutputReset::Subtract,
     };
     assert_eq!(r(vec![3, 5, 4], vec![0.9, 0.1, 0.9]).class(), 1);
     assert_eq!(r(vec![5, 5, 4], vec![0.2, 0.7, 0.9]).class(), 1);

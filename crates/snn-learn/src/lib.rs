@@ -25,8 +25,8 @@ mod readout;
 
 pub use data::{Blobs, BlobsConfig, Centers, Grid, MinMaxScaler};
 pub use learn::{
-    Classifier, ClassifierBuilder, ClassifierParams, Encoding, History, Logistic, Response,
-    Standardizer, TrainBuilder, TrainConfig, OUTPUT_THRESHOLD,
+    Classifier, ClassifierBuilder, ClassifierParams, Encoding, History, Logistic, OutputReset,
+    Response, Standardizer, TrainBuilder, TrainConfig, OUTPUT_THRESHOLD,
 };
 pub use original::{OriginalDemo, ORIGINAL_TRAIN, ORIGINAL_W, ORIGINAL_X};
 pub use readout::{accuracy, Confusion};

@@ -67,11 +67,13 @@ mod display;
 mod graph;
 mod io;
 pub mod network;
+mod readers;
 
 pub use classifier::{exportable, from_classifier, to_classifier, write_classifier};
 pub use graph::{Meta, NirGraph, Node};
 pub use io::{from_bytes, read, to_bytes, write};
 pub use network::{from_description, from_network, to_description, to_network};
+pub use readers::{verdict, Reader, Verdict};
 
 /// The time step stored when none is chosen, seconds: snnTorch's NIR import step.
 pub const DEFAULT_DT: f64 = 1e-4;

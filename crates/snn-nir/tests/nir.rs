@@ -2,8 +2,10 @@
 //! forward-Euler mapping of a graph from another tool (checked against a simulation written
 //! here from NIR's equations), deterministic bytes, and clear errors.
 
-use ndarray::{array, Array1, Array2};
+use ndarray::{array, Array2};
 use snn_core::{rng, Blobs, BlobsConfig, Centers, Classifier, Encoding, TrainConfig};
+mod common;
+use common::nir_euler;
 use snn_nir::{
     from_bytes, from_classifier, read, to_bytes, to_classifier, write, Meta, NirError, NirGraph,
     Node,
@@ -80,8 +82,9 @@ fn the_affine_layer_is_the_standardisation_folded_into_the_weights() {
         panic!("no affine node")
     };
     assert_eq!(weight.dim(), (3, 4));
+    // The neuron's input gain, tau/dt = 1/(1 − decay) = 200, is folded in too (r = 1).
     for row in data.x().rows() {
-        let folded = weight.dot(&row) + bias;
+        let folded = (weight.dot(&row) + bias) / 200.0;
         let z = clf.standardizer().transform_row(&row.to_vec()).unwrap();
         let w = clf.w();
         for j in 0..3 {
@@ -89,7 +92,7 @@ fn the_affine_layer_is_the_standardisation_folded_into_the_weights() {
             assert!((folded[j] - direct).abs() < 1e-12 * (1.0 + direct.abs()));
         }
     }
-    // The neuron's NIR parameters: tau = dt/(1 − decay), r = tau/dt, leak and reset 0.
+    // The neuron's NIR parameters: tau = dt/(1 − decay), r = 1, leak and reset 0.
     let Some(Node::Lif {
         tau,
         r,
@@ -101,55 +104,16 @@ fn the_affine_layer_is_the_standardisation_folded_into_the_weights() {
         panic!("no LIF node")
     };
     assert!((tau[0] - 1e-4 / 0.005).abs() < 1e-15);
-    assert!((r[0] - 200.0).abs() < 1e-9);
+    assert_eq!(r[0], 1.0);
     assert_eq!(
         (v_leak[0], v_reset[0], v_threshold[0]),
         (0.0, 0.0, clf.neuron().threshold())
     );
     assert_eq!(g.meta("dt").and_then(Meta::as_numbers), Some(&[1e-4][..]));
-    assert_eq!(g.meta("reset").and_then(Meta::as_text), Some("subtract"));
-}
-
-/// NIR's LIF under forward Euler, written from its equations: `v ← v + dt/tau·(v_leak − v +
-/// r·I)`, a spike when `v > v_threshold`, then `v = v_reset`; IF: `v ← v + dt·r·I`.
-fn nir_euler(g: &NirGraph, x: &[f64], dt: f64, steps: usize) -> (Vec<u32>, Vec<f64>) {
-    let chain = g.chain().unwrap();
-    let (Node::Affine { weight, bias }, neuron) = (chain[1].1, chain[2].1) else {
-        panic!()
-    };
-    let i: Array1<f64> = weight.dot(&Array1::from(x.to_vec())) + bias;
-    let n = i.len();
-    let (mut v, mut c) = (vec![0.0; n], vec![0u32; n]);
-    for _ in 0..steps {
-        for j in 0..n {
-            let (th, reset) = match neuron {
-                Node::Lif {
-                    tau,
-                    r,
-                    v_leak,
-                    v_threshold,
-                    v_reset,
-                } => {
-                    v[j] += dt / tau[j] * (v_leak[j] - v[j] + r[j] * i[j]);
-                    (v_threshold[j], v_reset[j])
-                }
-                Node::If {
-                    r,
-                    v_threshold,
-                    v_reset,
-                } => {
-                    v[j] += dt * r[j] * i[j];
-                    (v_threshold[j], v_reset[j])
-                }
-                _ => panic!(),
-            };
-            if v[j] > th {
-                c[j] += 1;
-                v[j] = reset;
-            }
-        }
-    }
-    (c, v)
+    assert_eq!(
+        g.meta("snn_reset").and_then(Meta::as_text),
+        Some("subtract")
+    );
 }
 
 fn foreign(neuron: Node, dt: Option<f64>) -> NirGraph {
@@ -249,7 +213,7 @@ fn what_cannot_be_mapped_is_refused_clearly() {
             foreign(lif(vec![1e-3, 2e-3, 1e-3], 0.0), None),
             "different tau",
         ),
-        (foreign(lif(vec![1e-3; 3], 0.5), None), "v_reset"),
+        (foreign(lif(vec![1e-3; 3], 1.5), None), "threshold"),
         (foreign(lif(vec![1e-5; 3], 0.0), None), "dt/tau"),
     ];
     for (g, why) in bad {

@@ -12,7 +12,9 @@ use snn_sim::{
 };
 
 use super::fit::argmax;
-use super::{Encoding, Standardizer, DEFAULT_COPIES, DEFAULT_P_MAX, LATENCY_CUTOFF, Z_SPAN};
+use super::{
+    Encoding, OutputReset, Standardizer, DEFAULT_COPIES, DEFAULT_P_MAX, LATENCY_CUTOFF, Z_SPAN,
+};
 
 /// What one sample does to the output layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,14 +26,23 @@ pub struct Response {
     pub counts: Vec<u32>,
     /// Output membrane potentials after the last step.
     pub v: Vec<f64>,
+    /// The output neurons' rule, which decides ties (see [`class`](Self::class)).
+    pub rule: OutputReset,
 }
 
 impl Response {
-    /// The predicted class: most spikes; a tie goes to the neuron whose membrane is higher
-    /// (closest to its next spike), then to the lowest class index. Deterministic; for a
-    /// constant drive the order it gives follows the drive.
+    /// The predicted class: the output neuron with the most spikes over the window. Ties:
+    /// - [`OutputReset::Subtract`]: to the neuron whose membrane is higher after the last
+    ///   step (closest to its next spike: silent neurons are told apart by their charge),
+    ///   then to the lowest class index. A reader needs the counts and the final membranes.
+    /// - [`OutputReset::Zero`]: to the lowest class index. A reader needs the counts only:
+    ///   this is snnTorch's rule as its tutorials run it (`spk_rec.sum(0).argmax(1)`, the
+    ///   first of equal maxima), so a graph exported in this mode decides the same there.
     pub fn class(&self) -> usize {
-        argmax(self.counts.iter().zip(&self.v))
+        match self.rule {
+            OutputReset::Subtract => argmax(self.counts.iter().zip(&self.v)),
+            OutputReset::Zero => argmax(self.counts.iter()),
+        }
     }
     /// Output rates in charge per step, `r_j = (count_j · v_th + V_j) / steps`: each spike
     /// stands for the threshold's worth of charge, and the membrane holds the rest.
@@ -161,9 +172,18 @@ impl Classifier {
     pub fn standardizer(&self) -> &Standardizer {
         &self.standardizer
     }
-    /// The output neurons: unit-free LIF, `V ← decay · V + I`, reset by subtraction.
+    /// The output neurons: unit-free LIF, `V ← decay · V + I`, spike and reset as the
+    /// builder's [`OutputReset`](super::OutputReset) says.
     pub fn neuron(&self) -> &DiscreteParams {
         &self.neuron
+    }
+    /// The output neurons' rule, read from their reset: [`OutputReset::Zero`] for a reset to
+    /// 0, [`OutputReset::Subtract`] otherwise.
+    pub fn output_reset(&self) -> OutputReset {
+        match self.neuron.reset() {
+            snn_sim::Reset::ToValue(0.0) => OutputReset::Zero,
+            _ => OutputReset::Subtract,
+        }
     }
     /// Simulation length per sample, steps.
     pub fn steps(&self) -> usize {
@@ -308,6 +328,7 @@ impl Classifier {
             input,
             counts: out.into_counts(),
             v: pop.v().to_vec(),
+            rule: self.output_reset(),
         })
     }
 

@@ -81,5 +81,5 @@ mod standardize;
 pub use classifier::{Classifier, Response};
 pub use config::{History, TrainBuilder, TrainConfig};
 pub use logistic::Logistic;
-pub use params::{ClassifierBuilder, ClassifierParams};
+pub use params::{ClassifierBuilder, ClassifierParams, OutputReset};
 pub use standardize::Standardizer;
