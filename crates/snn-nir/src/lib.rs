@@ -72,7 +72,9 @@ mod readers;
 pub use classifier::{exportable, from_classifier, to_classifier, write_classifier};
 pub use graph::{Meta, NirGraph, Node};
 pub use io::{from_bytes, read, to_bytes, write};
-pub use network::{from_description, from_network, to_description, to_network};
+pub use network::{
+    from_description, from_network, from_network_frozen, to_description, to_network,
+};
 pub use readers::{verdict, Reader, Verdict};
 
 /// The time step stored when none is chosen, seconds: snnTorch's NIR import step.

@@ -113,14 +113,40 @@ pub fn from_network(net: &Network) -> Result<NirGraph> {
     from_description(&net.current_description())
 }
 
+/// [`from_network`] for a chain with plastic projections: their weights as they are now,
+/// frozen (NIR has no plasticity; the graph's metadata names each frozen projection's rule).
+///
+/// # Errors
+/// As [`from_description`], but for plasticity.
+pub fn from_network_frozen(net: &Network) -> Result<NirGraph> {
+    chain_graph(&net.current_description(), true)
+}
+
 /// The NIR graph of the description of a feed-forward chain of populations (see the
 /// [module docs](self)), read directly: its populations' models, its projections' synapses,
 /// delays and starting weights.
 ///
 /// # Errors
 /// A network that is not one chain from one population of spike sources, a conductance
-/// synapse, or matrices above snn-core's memory limit.
+/// synapse, a plastic projection (NIR has no plasticity: [`from_network_frozen`] writes its
+/// weights frozen, when that is what is wanted), or matrices above snn-core's memory limit.
 pub fn from_description(net: &NetworkDescription) -> Result<NirGraph> {
+    chain_graph(net, false)
+}
+
+fn stdp_text(rule: &snn_core::network::Stdp) -> String {
+    format!(
+        "STDP: tau+ {} ms, tau- {} ms, A+ {}, A- {}, w_max {}, {:?} pairing",
+        rule.tau_pre_ms(),
+        rule.tau_post_ms(),
+        rule.a_plus(),
+        rule.a_minus(),
+        rule.w_max(),
+        rule.pairing()
+    )
+}
+
+fn chain_graph(net: &NetworkDescription, freeze: bool) -> Result<NirGraph> {
     let (source, steps) = chain_of(net)?;
     let dt_ms = net.dt();
     let n0 = net.population(source)?.n();
@@ -145,6 +171,14 @@ pub fn from_description(net: &NetworkDescription) -> Result<NirGraph> {
         let k = k + 1;
         let info = net.projection(*proj)?.info();
         let to_pop = net.population(*to)?;
+        if let (Some(rule), false) = (&info.plasticity, freeze) {
+            return Err(NirError::Unsupported(format!(
+                "projection {proj} ({} -> {}) is plastic ({}): NIR cannot express plasticity; export it frozen, its weights as they are now, with snn_nir::from_network_frozen",
+                net.population(info.from)?.name(),
+                to_pop.name(),
+                stdp_text(rule)
+            )));
+        }
         let p = to_pop
             .model()
             .ok_or_else(|| NirError::Format("a chain population without a model".into()))?;
@@ -210,6 +244,15 @@ pub fn from_description(net: &NetworkDescription) -> Result<NirGraph> {
                 Meta::number(info.delay_steps as f64),
             ),
             (key("proj", k, "shared"), flag(!info.per_synapse)),
+            (
+                key("proj", k, "frozen"),
+                Meta::Text(info.plasticity.as_ref().map_or("not plastic".into(), |r| {
+                    format!(
+                        "plastic in the network ({}), frozen at export",
+                        stdp_text(r)
+                    )
+                })),
+            ),
             (key("proj", k, "w_shared"), Meta::number(info.synapse.w())),
             (
                 key("proj", k, "w"),

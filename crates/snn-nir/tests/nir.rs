@@ -447,4 +447,52 @@ mod network {
         let g = from_network(&chain(Source::poisson(30, 1.0))).unwrap();
         assert!(to_network(&g, Source::poisson(29, 1.0), 1).is_err());
     }
+
+    /// NIR has no plasticity: a plastic projection is refused, naming it and its rule, and
+    /// written frozen (its weights as they are, the rule named in the metadata) only when
+    /// asked; frozen, it reads back as a fixed projection with those weights.
+    #[test]
+    fn plastic_projections_are_refused_or_frozen_when_asked() {
+        let rule = snn_core::network::Stdp::builder()
+            .w_max(5.0)
+            .build()
+            .unwrap();
+        let mut b = Network::builder();
+        b.dt(0.1).unwrap();
+        let s = b.source("in", Source::poisson(20, 30.0)).unwrap();
+        let a = b.population("a", &lif(0.0), 4).unwrap();
+        b.connect(
+            s,
+            a,
+            Connection::new(Synapse::Delta { w: 2.0 }, Connectivity::AllToAll).stdp(rule),
+        )
+        .unwrap();
+        let mut net = b.build(3).unwrap();
+        net.run(3000, &NetRecord::counts()).unwrap(); // the weights move
+        let e = from_network(&net).unwrap_err().to_string();
+        assert!(
+            e.contains("plastic") && e.contains("in -> a") && e.contains("from_network_frozen"),
+            "{e}"
+        );
+        let g = snn_nir::from_network_frozen(&net).unwrap();
+        let frozen = g
+            .meta("snn_proj1_frozen")
+            .and_then(snn_nir::Meta::as_text)
+            .unwrap();
+        assert!(
+            frozen.contains("frozen at export") && frozen.contains("tau+ 20"),
+            "{frozen}"
+        );
+        let (back, _) = to_network(&g, Source::poisson(20, 30.0), 3).unwrap();
+        let now = net.current_description().dense_weights(0).unwrap();
+        assert_eq!(back.current_description().dense_weights(0).unwrap(), now);
+        assert!(now.iter().any(|&w| w != 2.0), "the weights must have moved");
+        assert!(back
+            .current_description()
+            .projection(0)
+            .unwrap()
+            .info()
+            .plasticity
+            .is_none());
+    }
 }
