@@ -9,6 +9,7 @@ mod common;
 mod discrete;
 mod encode;
 mod figures;
+mod grad;
 mod lif;
 mod network;
 mod nir;
@@ -25,6 +26,7 @@ use classify::{classify, ClassifyArgs};
 use discrete::{discrete, DiscreteArgs};
 use encode::{encode, EncodeArgs};
 use figures::{figures, FiguresArgs};
+use grad::{grad, GradArgs};
 use lif::{lif, LifArgs};
 use network::{network, NetworkArgs};
 use nir::{nir_inspect, nir_predict, nir_readers, NirCommand};
@@ -73,6 +75,10 @@ enum Command {
     Figures(FiguresArgs),
     /// The benchmark workload (see snn_core::bench); prints the loop time and spike total.
     Bench(BenchArgs),
+    /// The ce_count loss of a spiking network (LIF layers, reset by subtraction) on a batch and
+    /// its gradients by backpropagation through time with a surrogate, in f64: JSON {"loss",
+    /// "grads": [{"w", "b"}, ...], "counts"}, for checking against another implementation.
+    Grad(GradArgs),
 }
 
 fn run(cli: Cli) -> Result<String, String> {
@@ -91,6 +97,7 @@ fn run(cli: Cli) -> Result<String, String> {
         Command::PlotBench(args) => plot_bench(args),
         Command::Figures(args) => figures(args),
         Command::Bench(args) => bench(args),
+        Command::Grad(args) => grad(args),
     }
 }
 

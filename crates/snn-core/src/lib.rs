@@ -35,7 +35,7 @@
 //! ```
 #![deny(missing_docs)]
 
-pub use snn_learn::{self, learn};
+pub use snn_learn::{self, gradient, learn};
 pub use snn_plot::{self, chart, gallery};
 pub use snn_sim::{self, bench, check, network};
 

@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 mod data;
+pub mod gradient;
 pub mod learn;
 mod original;
 mod readout;

@@ -1,0 +1,114 @@
+//! `snn grad`: the loss, gradients and counts of a model given as JSON, the same as the
+//! library's, and one clear line naming the flag for every bad input.
+
+mod common;
+use common::*;
+
+fn files(model: &str, x: &str, y: &str, tag: &str) -> [std::path::PathBuf; 3] {
+    let paths = [
+        temp(&format!("{tag}-m.json")),
+        temp(&format!("{tag}-x.csv")),
+        temp(&format!("{tag}-y.csv")),
+    ];
+    for (p, text) in paths.iter().zip([model, x, y]) {
+        std::fs::write(p, text).unwrap();
+    }
+    paths
+}
+
+const MODEL: &str = r#"{"layers": [
+  {"w": [[0.8, -0.2], [0.3, 0.9], [1.1, 0.4]], "b": [0.1, 0.0, -0.2], "beta": 0.9, "threshold": 1.0},
+  {"w": [[1.2, -0.5, 0.7], [0.4, 0.9, -0.3]], "b": null, "beta": 0.8, "threshold": 0.5}],
+  "steps": 10, "surrogate": "fast-sigmoid", "slope": 25, "loss": "ce_count"}"#;
+
+#[test]
+fn grad_prints_what_the_library_computes() {
+    let [m, x, y] = files(MODEL, "1.0,0.5\n0.2,1.5\n2.0,2.0\n", "0\n1\n1\n", "ok");
+    let v = ok_json(&[
+        "grad",
+        "--model",
+        m.to_str().unwrap(),
+        "--inputs",
+        x.to_str().unwrap(),
+        "--labels",
+        y.to_str().unwrap(),
+    ]);
+    use snn_core::gradient::{Layer, SpikingNet, Surrogate};
+    use snn_core::ndarray::{array, Array1};
+    let net = SpikingNet::new(
+        vec![
+            Layer {
+                w: array![[0.8, -0.2], [0.3, 0.9], [1.1, 0.4]],
+                b: Some(Array1::from(vec![0.1, 0.0, -0.2])),
+                beta: 0.9,
+                threshold: 1.0,
+            },
+            Layer {
+                w: array![[1.2, -0.5, 0.7], [0.4, 0.9, -0.3]],
+                b: None,
+                beta: 0.8,
+                threshold: 0.5,
+            },
+        ],
+        10,
+        Surrogate::FastSigmoid { slope: 25.0 },
+    )
+    .unwrap();
+    let x = array![[1.0, 0.5], [0.2, 1.5], [2.0, 2.0]];
+    let (loss, grads, counts) = net.loss_and_gradients(x.view(), &[0, 1, 1]).unwrap();
+    assert_eq!(v["loss"].as_f64().unwrap(), loss);
+    assert!(counts.sum() > 0.0);
+    for (l, (dw, db)) in grads.layers.iter().enumerate() {
+        for ((j, f), &g) in dw.indexed_iter() {
+            assert_eq!(v["grads"][l]["w"][j][f].as_f64().unwrap(), g);
+        }
+        match db {
+            Some(db) => assert_eq!(v["grads"][l]["b"][0].as_f64().unwrap(), db[0]),
+            None => assert!(v["grads"][l]["b"].is_null()),
+        }
+    }
+    assert_eq!(v["counts"].as_array().unwrap().len(), 3);
+    assert_eq!(v["counts"][2][1].as_f64().unwrap(), counts[[2, 1]]);
+}
+
+#[test]
+fn every_bad_input_names_its_flag() {
+    let cases = [
+        (
+            MODEL
+                .replace("[[1.2, -0.5, 0.7]", "[[1.2, -0.5]")
+                .replace(", 0.9, -0.3]]", ", 0.9]]"),
+            "1,2\n",
+            "0\n",
+            "--model",
+        ),
+        (MODEL.to_string(), "1,2\n", "2\n", "--labels"),
+        (MODEL.to_string(), "1,2\n3,4\n", "0\n", "--labels"),
+        (MODEL.to_string(), "1,nan\n", "0\n", "--inputs"),
+        (MODEL.to_string(), "1,2,3\n", "0\n", "--inputs"),
+        (
+            MODEL.replace("\"beta\": 0.9", "\"beta\": 1.5"),
+            "1,2\n",
+            "0\n",
+            "--model",
+        ),
+        ("not json".to_string(), "1,2\n", "0\n", "--model"),
+    ];
+    for (k, (model, x, y, flag)) in cases.iter().enumerate() {
+        let [m, xf, yf] = files(model, x, y, &format!("bad{k}"));
+        let (code, out, err) = snn(&[
+            "grad",
+            "--model",
+            m.to_str().unwrap(),
+            "--inputs",
+            xf.to_str().unwrap(),
+            "--labels",
+            yf.to_str().unwrap(),
+        ]);
+        assert_ne!(code, 0, "case {k}");
+        assert!(out.is_empty(), "case {k}: {out}");
+        assert_eq!(err.trim_end().lines().count(), 1, "case {k}: {err}");
+        assert!(err.contains(flag), "case {k}: {err}");
+        assert!(!err.contains("panicked"), "case {k}: {err}");
+    }
+}

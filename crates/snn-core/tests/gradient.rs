@@ -1,0 +1,213 @@
+//! Backpropagation through time against an independent derivation: forward-mode tangents,
+//! propagated through the model's own equations step by step (one parameter at a time, the
+//! surrogate standing in for dH/dv, no derivative through the reset), must give the gradient
+//! the hand-written backward pass gives, to 1e-9. A wrong sign, a gradient through the reset
+//! or an off-by-one in time in the backward pass each fails it (the mutants below).
+
+use snn_core::gradient::{Layer, SpikingNet, Surrogate};
+use snn_core::ndarray::{Array1, Array2};
+use snn_core::rand::Rng;
+use snn_core::rng;
+
+/// dL/dθ for the parameter `(layer, row, col)` (`col == n_in`: the bias) by forward-mode
+/// tangents: (value, tangent) pairs through `v_t = β v_{t−1} + I_t − θ s_{t−1}` (no tangent
+/// through s_{t−1}), `ṡ_t = σ'(v_t − θ) v̇_t`, and `c = Σ s_t`, `L = mean −log softmax(c)[y]`.
+fn tangent(net: &SpikingNet, x: &Array2<f64>, y: &[usize], p: (usize, usize, usize)) -> f64 {
+    let steps = net.steps();
+    let mut total = 0.0;
+    for (i, row) in x.rows().into_iter().enumerate() {
+        // Per layer, per step: the spikes and their tangents.
+        let mut s_in: Vec<Vec<f64>> = vec![row.to_vec(); steps];
+        let mut ds_in: Vec<Vec<f64>> = vec![vec![0.0; row.len()]; steps];
+        for (l, layer) in net.layers().iter().enumerate() {
+            let n = layer.w.nrows();
+            let (mut v, mut dv, mut s_prev) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+            let (mut s_out, mut ds_out) = (Vec::new(), Vec::new());
+            for t in 0..steps {
+                let (mut st, mut dst) = (vec![0.0; n], vec![0.0; n]);
+                for j in 0..n {
+                    let mut cur = layer.b.as_ref().map_or(0.0, |b| b[j]);
+                    let mut dcur = 0.0;
+                    for f in 0..layer.w.ncols() {
+                        cur += layer.w[[j, f]] * s_in[t][f];
+                        dcur += layer.w[[j, f]] * ds_in[t][f];
+                        if p == (l, j, f) {
+                            dcur += s_in[t][f];
+                        }
+                    }
+                    if p == (l, j, layer.w.ncols()) {
+                        dcur += 1.0;
+                    }
+                    v[j] = layer.beta * v[j] + cur - layer.threshold * s_prev[j];
+                    dv[j] = layer.beta * dv[j] + dcur;
+                    st[j] = if v[j] > layer.threshold { 1.0 } else { 0.0 };
+                    dst[j] = net.surrogate().grad(v[j] - layer.threshold) * dv[j];
+                }
+                s_prev = st.clone();
+                s_out.push(st);
+                ds_out.push(dst);
+            }
+            s_in = s_out;
+            ds_in = ds_out;
+        }
+        let k = net.outputs();
+        let c: Vec<f64> = (0..k).map(|j| s_in.iter().map(|s| s[j]).sum()).collect();
+        let dc: Vec<f64> = (0..k).map(|j| ds_in.iter().map(|s| s[j]).sum()).collect();
+        let m = c.iter().cloned().fold(f64::MIN, f64::max);
+        let z: f64 = c.iter().map(|v| (v - m).exp()).sum();
+        let soft: Vec<f64> = c.iter().map(|v| (v - m).exp() / z).collect();
+        // d(−log softmax(c)[y]) = Σ_j (softmax_j − [j = y]) dc_j
+        total += (0..k)
+            .map(|j| (soft[j] - f64::from(u8::from(j == y[i]))) * dc[j])
+            .sum::<f64>();
+    }
+    total / x.nrows() as f64
+}
+
+fn random_net(sizes: &[usize], bias: bool, surrogate: Surrogate, seed: u64) -> SpikingNet {
+    let mut g = rng(seed);
+    let layers = sizes
+        .windows(2)
+        .enumerate()
+        .map(|(l, w)| Layer {
+            w: Array2::from_shape_fn((w[1], w[0]), |_| g.gen_range(-1.0..1.5)),
+            b: (bias || l == 0).then(|| Array1::from_shape_fn(w[1], |_| g.gen_range(-0.3..0.6))),
+            beta: [0.9, 0.75, 1.0][l % 3],
+            threshold: [1.0, 0.7, 1.3][l % 3],
+        })
+        .collect();
+    SpikingNet::new(layers, 12, surrogate).unwrap()
+}
+
+fn compare(net: &SpikingNet, x: &Array2<f64>, y: &[usize]) -> (usize, f64) {
+    let (_, grads, counts) = net.loss_and_gradients(x.view(), y).unwrap();
+    assert!(
+        counts.sum() > 0.0,
+        "the output layer must fire for the check to mean anything"
+    );
+    let (mut checked, mut worst) = (0, 0.0f64);
+    for (l, layer) in net.layers().iter().enumerate() {
+        let (dw, db) = &grads.layers[l];
+        for j in 0..layer.w.nrows() {
+            for f in 0..=layer.w.ncols() {
+                let got = if f < layer.w.ncols() {
+                    dw[[j, f]]
+                } else if let Some(db) = db {
+                    db[j]
+                } else {
+                    continue;
+                };
+                let want = tangent(net, x, y, (l, j, f));
+                let err = (got - want).abs() / want.abs().max(1e-12);
+                assert!(
+                    (got - want).abs() <= 1e-9 * want.abs().max(1e-9),
+                    "layer {l}, [{j}, {f}]: backward {got}, tangents {want}"
+                );
+                worst = worst.max(if want.abs() > 1e-12 { err } else { 0.0 });
+                checked += 1;
+            }
+        }
+    }
+    (checked, worst)
+}
+
+#[test]
+fn backward_equals_forward_mode_tangents() {
+    let mut g = rng(11);
+    let mut nonzero = 0usize;
+    for (seed, sizes, bias, surrogate) in [
+        (
+            1,
+            vec![3, 5, 4],
+            true,
+            Surrogate::FastSigmoid { slope: 25.0 },
+        ),
+        (
+            2,
+            vec![4, 6, 5, 3],
+            false,
+            Surrogate::FastSigmoid { slope: 5.0 },
+        ),
+        (3, vec![2, 7, 3], true, Surrogate::Atan { alpha: 2.0 }),
+    ] {
+        let net = random_net(&sizes, bias, surrogate, seed);
+        let x = Array2::from_shape_fn((6, sizes[0]), |_| g.gen_range(-0.5..2.0));
+        let y: Vec<usize> = (0..6).map(|i| i % sizes[sizes.len() - 1]).collect();
+        let (checked, _) = compare(&net, &x, &y);
+        let (_, grads, _) = net.loss_and_gradients(x.view(), &y).unwrap();
+        nonzero += grads
+            .layers
+            .iter()
+            .map(|(w, _)| w.iter().filter(|v| v.abs() > 1e-12).count())
+            .sum::<usize>();
+        assert!(checked >= 30, "{checked}");
+    }
+    // Most gradients are not zero: the check compared numbers, not zeros with zeros.
+    assert!(nonzero > 80, "{nonzero} nonzero weight gradients");
+}
+
+#[test]
+fn a_sample_exactly_at_threshold_and_a_layer_that_never_fires() {
+    // One input of 1 into a neuron with weight 1 and threshold 1: v_1 = 1 exactly, which does
+    // not spike (H(0) = 0) but has the surrogate's full slope.
+    let layers = vec![
+        Layer {
+            w: Array2::from_shape_vec((2, 1), vec![1.0, -3.0]).unwrap(),
+            b: None,
+            beta: 1.0,
+            threshold: 1.0,
+        },
+        Layer {
+            w: Array2::from_shape_vec((2, 2), vec![2.5, 0.5, -1.0, 0.3]).unwrap(),
+            b: Some(Array1::from(vec![0.2, 1.2])),
+            beta: 0.9,
+            threshold: 1.0,
+        },
+    ];
+    let net = SpikingNet::new(layers, 6, Surrogate::FastSigmoid { slope: 10.0 }).unwrap();
+    let x = Array2::from_shape_vec((2, 1), vec![1.0, 0.999_999]).unwrap();
+    let pass = net.forward(&[1.0]).unwrap();
+    assert_eq!(pass.v[0][0], 1.0);
+    assert_eq!(pass.s[0][0], 0.0, "v = threshold does not spike");
+    assert!(
+        pass.s[0].iter().skip(1).step_by(2).all(|&s| s == 0.0),
+        "neuron 1 never fires"
+    );
+    compare(&net, &x, &[0, 1]);
+}
+
+#[test]
+fn bad_models_and_data_are_refused_by_name() {
+    let l = |rows, cols| Layer {
+        w: Array2::zeros((rows, cols)),
+        b: None,
+        beta: 0.9,
+        threshold: 1.0,
+    };
+    let s = Surrogate::FastSigmoid { slope: 25.0 };
+    let e = SpikingNet::new(vec![l(3, 2), l(2, 4)], 5, s)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("layer inputs"), "{e}");
+    let mut bad = l(3, 2);
+    bad.beta = 1.5;
+    assert!(SpikingNet::new(vec![bad], 5, s)
+        .unwrap_err()
+        .to_string()
+        .contains("beta"));
+    assert!(SpikingNet::new(vec![l(3, 2)], 0, s).is_err());
+    let e = SpikingNet::new(vec![l(3, 2)], 5, Surrogate::FastSigmoid { slope: 0.0 })
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("slope"), "{e}");
+    let net = SpikingNet::new(vec![l(3, 2)], 5, s).unwrap();
+    let x = Array2::zeros((2, 2));
+    assert!(net
+        .loss_and_gradients(x.view(), &[0, 3])
+        .unwrap_err()
+        .to_string()
+        .contains("label"));
+    assert!(net.loss_and_gradients(x.view(), &[0]).is_err());
+    let nan = Array2::from_elem((1, 2), f64::NAN);
+    assert!(net.loss_and_gradients(nan.view(), &[0]).is_err());
+}
