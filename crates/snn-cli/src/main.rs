@@ -15,6 +15,7 @@ mod network;
 mod nir;
 mod plot_bench;
 mod stdp;
+mod train;
 
 use std::process::ExitCode;
 
@@ -32,6 +33,7 @@ use network::{network, NetworkArgs};
 use nir::{nir_inspect, nir_predict, nir_readers, NirCommand};
 use plot_bench::{plot_bench, PlotBenchArgs};
 use stdp::{song, stdp_window, StdpCommand};
+use train::{train, TrainArgs};
 
 #[derive(Parser)]
 #[command(
@@ -79,6 +81,10 @@ enum Command {
     /// its gradients by backpropagation through time with a surrogate, in f64: JSON {"loss",
     /// "grads": [{"w", "b"}, ...], "counts"}, for checking against another implementation.
     Grad(GradArgs),
+    /// Trains a spiking network with a hidden layer by backpropagation through time with a
+    /// surrogate gradient (Adam, mini-batches). Prints JSON: accuracies, the loss and the
+    /// seconds of every epoch, the parameter count and the threads.
+    Train(TrainArgs),
 }
 
 fn run(cli: Cli) -> Result<String, String> {
@@ -98,6 +104,7 @@ fn run(cli: Cli) -> Result<String, String> {
         Command::Figures(args) => figures(args),
         Command::Bench(args) => bench(args),
         Command::Grad(args) => grad(args),
+        Command::Train(args) => train(args),
     }
 }
 

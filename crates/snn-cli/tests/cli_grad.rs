@@ -112,3 +112,81 @@ fn every_bad_input_names_its_flag() {
         assert!(!err.contains("panicked"), "case {k}: {err}");
     }
 }
+
+fn train_json(threads: &str, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_snn"))
+        .arg("train")
+        .args(args)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn train_learns_iris_the_same_on_any_number_of_threads() {
+    let one = train_json("1", &["--seed", "1"]);
+    let two = train_json("2", &["--seed", "1"]);
+    assert_eq!(
+        (one["threads"].as_u64(), two["threads"].as_u64()),
+        (Some(1), Some(2))
+    );
+    for key in [
+        "loss",
+        "test_accuracy_per_epoch",
+        "train_accuracy",
+        "test_accuracy",
+    ] {
+        assert_eq!(one[key], two[key], "{key}");
+    }
+    let loss: Vec<f64> = one["loss"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(loss.len(), 100);
+    assert!(
+        loss[99] < 0.2 * loss[0],
+        "the loss falls: {} -> {}",
+        loss[0],
+        loss[99]
+    );
+    assert!(
+        one["test_accuracy"].as_f64().unwrap() >= 0.9,
+        "{}",
+        one["test_accuracy"]
+    );
+    // 4 inputs -> 16 hidden -> 3 outputs, with biases.
+    assert_eq!(one["parameters"], 4 * 16 + 16 + 16 * 3 + 3);
+    assert_eq!(one["epoch_seconds"].as_array().unwrap().len(), 100);
+}
+
+#[test]
+fn train_refuses_bad_values_by_flag() {
+    for (args, flag) in [
+        (["--beta", "1.5"], "--beta"),
+        (["--lr", "0"], "--lr"),
+        (["--hidden", "0"], "--hidden"),
+        (["--epochs", "0"], "--epochs"),
+        (["--batch", "0"], "--batch"),
+        (["--slope", "0"], "--slope"),
+        (["--threshold", "-1"], "--threshold"),
+        (["--steps", "0"], "--steps"),
+    ] {
+        let mut all = vec!["train"];
+        all.extend(args);
+        let (code, out, err) = snn(&all);
+        assert_ne!(code, 0, "{args:?}");
+        assert!(
+            out.is_empty() && err.trim_end().lines().count() == 1,
+            "{args:?}: {err}"
+        );
+        assert!(err.contains(flag), "{args:?}: {err}");
+    }
+}

@@ -35,6 +35,16 @@ pub struct Gradients {
     pub layers: Vec<(Array2<f64>, Option<Array1<f64>>)>,
 }
 
+/// Samples per chunk of a batch (a fixed size, so the sums do not depend on the threads).
+const CHUNK: usize = 8;
+
+/// One chunk's share of a batch's loss and gradients, and its samples' counts.
+struct Part {
+    loss: f64,
+    grads: Gradients,
+    counts: Vec<Vec<f64>>,
+}
+
 /// `log softmax(c)`, shifted by the maximum so no exponential overflows.
 fn log_softmax(c: &[f64]) -> Vec<f64> {
     let m = c.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
@@ -132,7 +142,37 @@ impl SpikingNet {
                 len: k,
             });
         }
-        let mut grads = Gradients {
+        // Fixed chunks of samples, each summed in sample order, the chunks' sums added in
+        // chunk order: the same numbers on one core or many.
+        let starts: Vec<usize> = (0..batch).step_by(CHUNK).collect();
+        let chunk = |&s: &usize| self.chunk(x, y, s, (s + CHUNK).min(batch), batch);
+        #[cfg(feature = "parallel")]
+        let parts: Vec<Result<Part>> = {
+            use rayon::prelude::*;
+            starts.par_iter().map(chunk).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let parts: Vec<Result<Part>> = starts.iter().map(chunk).collect();
+        let mut counts = Array2::zeros((batch, k));
+        let (mut loss, mut grads) = (0.0, self.zero_gradients());
+        for (start, part) in starts.into_iter().zip(parts) {
+            let part = part?;
+            loss += part.loss;
+            for ((w, b), (pw, pb)) in grads.layers.iter_mut().zip(part.grads.layers) {
+                *w += &pw;
+                if let (Some(b), Some(pb)) = (b.as_mut(), pb) {
+                    *b += &pb;
+                }
+            }
+            for (i, c) in part.counts.into_iter().enumerate() {
+                counts.row_mut(start + i).assign(&Array1::from(c));
+            }
+        }
+        Ok((loss, grads, counts))
+    }
+
+    fn zero_gradients(&self) -> Gradients {
+        Gradients {
             layers: self
                 .layers()
                 .iter()
@@ -143,23 +183,38 @@ impl SpikingNet {
                     )
                 })
                 .collect(),
+        }
+    }
+
+    /// Samples `from..to` of a batch of `batch`: their share of the loss and gradients.
+    fn chunk(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: &[usize],
+        from: usize,
+        to: usize,
+        batch: usize,
+    ) -> Result<Part> {
+        let k = self.outputs();
+        let mut part = Part {
+            loss: 0.0,
+            grads: self.zero_gradients(),
+            counts: Vec::with_capacity(to - from),
         };
-        let mut counts = Array2::zeros((batch, k));
-        let mut loss = 0.0;
-        for (i, row) in x.rows().into_iter().enumerate() {
-            let xi = row.to_vec();
+        for i in from..to {
+            let xi = x.row(i).to_vec();
             let pass = self.forward(&xi)?;
             let c = pass.counts(k);
             let logp = log_softmax(&c);
-            loss -= logp[y[i]] / batch as f64;
+            part.loss -= logp[y[i]] / batch as f64;
             // dL/dc_j = (softmax(c)_j − [j = y]) / batch, the same at every step.
             let dc: Vec<f64> = (0..k)
                 .map(|j| (logp[j].exp() - f64::from(u8::from(j == y[i]))) / batch as f64)
                 .collect();
-            self.backward(&xi, &pass, &dc, &mut grads);
-            counts.row_mut(i).assign(&Array1::from(c));
+            self.backward(&xi, &pass, &dc, &mut part.grads);
+            part.counts.push(c);
         }
-        Ok((loss, grads, counts))
+        Ok(part)
     }
 
     /// Adds one sample's gradients to `grads`, from `dc = dL/dc` of its output counts.

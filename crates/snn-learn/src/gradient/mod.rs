@@ -18,8 +18,10 @@
 //! −log softmax(c)[y]`; gradients are of this mean.
 
 mod bptt;
+mod train;
 
 pub use bptt::{Gradients, Pass};
+pub use train::{initial, Adam, GradHistory, GradTraining};
 
 use ndarray::{Array1, Array2};
 
