@@ -10,8 +10,12 @@ use snn_core::{Blobs, SnnError, Standardizer};
 /// The data `snn train` learns.
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum TrainData {
-    /// Fisher's Iris flowers: 150, 4 features, 3 species.
+    /// Fisher's Iris flowers: 150, 4 features, 3 species (features standardised on the
+    /// training samples).
     Iris,
+    /// UCI handwritten digits: 1,797 images of 8 x 8 pixels, 10 classes (pixels / 16, in
+    /// [0, 1]).
+    Digits,
 }
 
 /// The surrogate of the spike's derivative.
@@ -26,7 +30,7 @@ pub(crate) enum SurrogateArg {
 /// The flags of `snn train`.
 #[derive(Args)]
 pub(crate) struct TrainArgs {
-    /// The data (a quarter held out, drawn with --seed; features standardised on the rest).
+    /// The data (a quarter held out, drawn with --seed).
     #[arg(long, value_enum, default_value = "iris")]
     dataset: TrainData,
     /// Neurons in the hidden layer.
@@ -86,16 +90,27 @@ fn flag(e: SnnError) -> String {
 
 /// `snn train`.
 pub(crate) fn train(args: TrainArgs) -> Result<String, String> {
-    let TrainData::Iris = args.dataset;
-    let data = Blobs::iris().map_err(flag)?;
+    let data = match args.dataset {
+        TrainData::Iris => Blobs::iris(),
+        TrainData::Digits => Blobs::digits(),
+    }
+    .map_err(flag)?;
     let mut rng = snn_core::rng(args.seed);
     let (train_rows, test_rows) = data.split_indices(0.25, &mut rng).map_err(flag)?;
     let (train, test) = (
         data.select(&train_rows).map_err(flag)?,
         data.select(&test_rows).map_err(flag)?,
     );
-    let st = Standardizer::fit(train.x().view()).map_err(flag)?;
+    // Iris: z-scores from the training samples; digits: pixels / 16 (many pixels are
+    // always 0, which no standardisation can divide by).
+    let st = match args.dataset {
+        TrainData::Iris => Some(Standardizer::fit(train.x().view()).map_err(flag)?),
+        TrainData::Digits => None,
+    };
     let z = |b: &Blobs| -> Result<Array2<f64>, String> {
+        let Some(st) = &st else {
+            return Ok(b.x() / 16.0);
+        };
         let rows: Vec<Vec<f64>> = b
             .x()
             .rows()
@@ -135,7 +150,7 @@ pub(crate) fn train(args: TrainArgs) -> Result<String, String> {
     // its size.
     let threads = rayon::current_num_threads();
     Ok(json!({
-        "dataset": "iris",
+        "dataset": match args.dataset { TrainData::Iris => "iris", TrainData::Digits => "digits" },
         "layers": sizes,
         "parameters": net.parameters(),
         "steps": args.steps,

@@ -190,3 +190,36 @@ fn train_refuses_bad_values_by_flag() {
         assert!(err.contains(flag), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn train_learns_the_digits() {
+    let v = train_json(
+        "2",
+        &[
+            "--dataset",
+            "digits",
+            "--hidden",
+            "32",
+            "--epochs",
+            "3",
+            "--batch",
+            "64",
+            "--lr",
+            "5e-3",
+            "--seed",
+            "2",
+        ],
+    );
+    assert_eq!(v["dataset"], "digits");
+    assert_eq!(v["layers"], serde_json::json!([64, 32, 10]));
+    assert_eq!(
+        v["test_samples"].as_u64().unwrap() + v["train_samples"].as_u64().unwrap(),
+        1797
+    );
+    // Three short epochs already read most digits (chance: 0.1).
+    assert!(
+        v["test_accuracy"].as_f64().unwrap() > 0.7,
+        "{}",
+        v["test_accuracy"]
+    );
+}

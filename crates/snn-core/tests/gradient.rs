@@ -211,3 +211,24 @@ fn bad_models_and_data_are_refused_by_name() {
     let nan = Array2::from_elem((1, 2), f64::NAN);
     assert!(net.loss_and_gradients(nan.view(), &[0]).is_err());
 }
+
+#[test]
+fn the_digits_are_the_uci_set_as_scikit_learn_ships_it() {
+    let d = snn_core::Blobs::digits().unwrap();
+    assert_eq!(d.x().dim(), (1797, 64));
+    let mut per_class = [0usize; 10];
+    for &c in d.y() {
+        per_class[c] += 1;
+    }
+    // scikit-learn's load_digits: 178, 182, 177, 183, 181, 182, 181, 179, 174, 180.
+    assert_eq!(
+        per_class,
+        [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    );
+    assert_eq!(d.x().sum(), 561_718.0);
+    let first: Vec<f64> = d.x().row(0).iter().take(8).copied().collect();
+    assert_eq!(first, vec![0.0, 0.0, 5.0, 13.0, 9.0, 1.0, 0.0, 0.0]);
+    assert_eq!(d.y()[0], 0);
+    assert!(d.x().iter().all(|&p| (0.0..=16.0).contains(&p)));
+    assert_eq!(d.class_names()[9], "9");
+}

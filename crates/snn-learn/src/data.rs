@@ -203,6 +203,43 @@ impl Blobs {
         });
         Ok(data)
     }
+    /// The 8 × 8 handwritten digits of the UCI "Optical Recognition of Handwritten Digits"
+    /// set (1,797 images, 64 pixels each with values 0 to 16, row by row; 10 classes, the
+    /// digits 0 to 9), in the data set's order, compiled in from `data/digits.csv` (its
+    /// provenance, licence and checksum: `data/README.md`).
+    ///
+    /// # Errors
+    /// None in practice (the data is compiled in); a malformed copy would be
+    /// [`SnnError::Empty`].
+    pub fn digits() -> Result<Self> {
+        const CSV: &str = include_str!("../data/digits.csv");
+        let mut x = Vec::with_capacity(1797 * 64);
+        let mut y = Vec::with_capacity(1797);
+        for line in CSV.lines().filter(|l| !l.is_empty()) {
+            let v: Vec<u8> = line
+                .split(',')
+                .filter_map(|p| p.trim().parse().ok())
+                .collect();
+            let [pixels @ .., label] = v.as_slice() else {
+                return Err(SnnError::Empty { name: "digits" });
+            };
+            if pixels.len() != 64 || *label > 9 {
+                return Err(SnnError::Empty { name: "digits" });
+            }
+            x.extend(pixels.iter().map(|&p| f64::from(p)));
+            y.push(usize::from(*label));
+        }
+        let x = Array2::from_shape_vec((y.len(), 64), x)
+            .map_err(|_| SnnError::Empty { name: "digits" })?;
+        let mut data = Self::new(x, y)?;
+        data.names = Some(Names {
+            features: (0..64)
+                .map(|k| format!("pixel ({}, {}) (0..16)", k / 8, k % 8))
+                .collect(),
+            classes: (0..10).map(|d| d.to_string()).collect(),
+        });
+        Ok(data)
+    }
     /// The name of every feature: the data set's own (with its unit, such as
     /// `"petal length (cm)"`), or `"feature 1"`, `"feature 2"`, ... when it has none.
     pub fn feature_names(&self) -> Vec<String> {
