@@ -162,6 +162,7 @@ pub(crate) fn train(args: TrainArgs) -> Result<String, String> {
         "surrogate": match args.surrogate { SurrogateArg::FastSigmoid => "fast-sigmoid", SurrogateArg::Atan => "atan" },
         "slope": args.slope,
         "seed": args.seed,
+        "held_out_rows": test_rows,
         "train_samples": train.len(),
         "test_samples": test.len(),
         "train_accuracy": h.train_accuracy.last(),
