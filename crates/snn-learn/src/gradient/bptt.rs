@@ -72,6 +72,7 @@ impl SpikingNet {
             s: Vec::with_capacity(self.layers().len()),
         };
         let mut current = Vec::new();
+        let mut fired: Vec<usize> = Vec::new();
         for (l, layer) in self.layers().iter().enumerate() {
             let (n, n_in) = layer.w.dim();
             let mut v = vec![0.0; steps * n];
@@ -83,15 +84,23 @@ impl SpikingNet {
                 if l == 0 && t > 0 {
                     // The features are held: the current of step 1 again.
                 } else {
-                    let input = if l == 0 {
-                        x
+                    if l == 0 {
+                        for (j, c) in current.iter_mut().enumerate() {
+                            let row = layer.w.row(j);
+                            *c = row.iter().zip(x).map(|(w, u)| w * u).sum::<f64>()
+                                + layer.b.as_ref().map_or(0.0, |b| b[j]);
+                        }
                     } else {
-                        &pass.s[l - 1][t * n_in..(t + 1) * n_in]
-                    };
-                    for (j, c) in current.iter_mut().enumerate() {
-                        let row = layer.w.row(j);
-                        *c = row.iter().zip(input).map(|(w, u)| w * u).sum::<f64>()
-                            + layer.b.as_ref().map_or(0.0, |b| b[j]);
+                        // Spikes are 0 or 1: the current is the sum of the spiking inputs'
+                        // weights (the same sum, in the same order, as the dense product).
+                        let spikes = &pass.s[l - 1][t * n_in..(t + 1) * n_in];
+                        fired.clear();
+                        fired.extend((0..n_in).filter(|&f| spikes[f] != 0.0));
+                        for (j, c) in current.iter_mut().enumerate() {
+                            let row = layer.w.row(j);
+                            *c = fired.iter().map(|&f| row[f]).sum::<f64>()
+                                + layer.b.as_ref().map_or(0.0, |b| b[j]);
+                        }
                     }
                 }
                 for j in 0..n {
@@ -254,14 +263,18 @@ impl SpikingNet {
                 }
             } else {
                 let input = &pass.s[l - 1];
+                let mut fired: Vec<usize> = Vec::with_capacity(n_in);
                 for t in 0..steps {
+                    // dW += dI_t ⊗ s_t over the inputs that spiked (s = 1): the others add 0.
+                    fired.clear();
+                    fired.extend((0..n_in).filter(|&f| input[t * n_in + f] != 0.0));
                     for j in 0..n {
                         let d = di[t * n + j];
                         if d == 0.0 {
                             continue;
                         }
-                        for f in 0..n_in {
-                            dw[[j, f]] += d * input[t * n_in + f];
+                        for &f in &fired {
+                            dw[[j, f]] += d;
                         }
                         if let Some(db) = db.as_mut() {
                             db[j] += d;
