@@ -45,7 +45,7 @@ def data(dataset):
                                   "/tmp/snn-iris-train.csv"], capture_output=True, text=True, check=True)
     del with_labels
     table = np.loadtxt("/tmp/snn-iris-train.csv", delimiter=",", skiprows=1)
-    return table[:, :4], table[:, 4].astype(int), "standardise"
+    return table[:, :4], table[:, 4].astype(int), "range"
 
 
 def snntorch_run(x_tr, y_tr, x_te, y_te, s, seed, threads):
@@ -107,9 +107,9 @@ def main():
         test = np.array(o["held_out_rows"])
         train = np.setdiff1d(np.arange(len(y)), test)
         xtr, xte = x[train], x[test]
-        if prep == "standardise":
-            mu, sd = xtr.mean(0), xtr.std(0, ddof=1)
-            xtr, xte = (xtr - mu) / sd, (xte - mu) / sd
+        if prep == "range":  # as snn train: each feature onto [0, 1] by its training range
+            lo, hi = xtr.min(0), xtr.max(0)
+            xtr, xte = (xtr - lo) / (hi - lo), np.clip((xte - lo) / (hi - lo), 0, 1)
         acc1, sec1 = snntorch_run(xtr, y[train], xte, y[test], s, seed, 1)
         _, secn = snntorch_run(xtr, y[train], xte, y[test], s, seed, cpus)
         ours_sec = float(np.mean(o["epoch_seconds"]))

@@ -5,13 +5,13 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 use snn_core::gradient::{initial, GradTraining, Surrogate};
 use snn_core::ndarray::Array2;
-use snn_core::{Blobs, SnnError, Standardizer};
+use snn_core::{Blobs, MinMaxScaler, SnnError};
 
 /// The data `snn train` learns.
 #[derive(Clone, Copy, ValueEnum)]
 pub(crate) enum TrainData {
-    /// Fisher's Iris flowers: 150, 4 features, 3 species (features standardised on the
-    /// training samples).
+    /// Fisher's Iris flowers: 150, 4 features, 3 species (each feature mapped onto [0, 1] by
+    /// its range over the training samples).
     Iris,
     /// UCI handwritten digits: 1,797 images of 8 x 8 pixels, 10 classes (pixels / 16, in
     /// [0, 1]).
@@ -101,10 +101,11 @@ pub(crate) fn train(args: TrainArgs) -> Result<String, String> {
         data.select(&train_rows).map_err(flag)?,
         data.select(&test_rows).map_err(flag)?,
     );
-    // Iris: z-scores from the training samples; digits: pixels / 16 (many pixels are
-    // always 0, which no standardisation can divide by).
+    // Inputs in [0, 1], as snnTorch's tutorials feed them: Iris by each feature's range over
+    // the training samples (held-out values clipped); digits as pixels / 16 (their own range,
+    // where many pixels never vary).
     let st = match args.dataset {
-        TrainData::Iris => Some(Standardizer::fit(train.x().view()).map_err(flag)?),
+        TrainData::Iris => Some(MinMaxScaler::fit(train.x().view()).map_err(flag)?),
         TrainData::Digits => None,
     };
     let z = |b: &Blobs| -> Result<Array2<f64>, String> {
