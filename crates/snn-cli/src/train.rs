@@ -63,6 +63,10 @@ pub(crate) struct TrainArgs {
     /// Seed of the split, the initial weights and the batch order.
     #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
     seed: u64,
+    /// Writes the trained network to this file as a NIR graph (dt 1e-4 s; inputs as scaled
+    /// for training: Iris on [0, 1] by the training range, digits as pixels / 16).
+    #[arg(long)]
+    nir: Option<std::path::PathBuf>,
 }
 
 fn flag(e: SnnError) -> String {
@@ -147,6 +151,13 @@ pub(crate) fn train(args: TrainArgs) -> Result<String, String> {
             &mut rng,
         )
         .map_err(flag)?;
+    let mut files = serde_json::Map::new();
+    if let Some(path) = &args.nir {
+        let g = snn_nir::from_spiking_net(&net, snn_nir::DEFAULT_DT)
+            .map_err(|e| format!("--nir: {e}"))?;
+        snn_nir::write(&g, path).map_err(|e| format!("--nir: {e}"))?;
+        files.insert("nir".into(), json!(path.display().to_string()));
+    }
     // Batches are split across rayon's pool (RAYON_NUM_THREADS), the same numbers whatever
     // its size.
     let threads = rayon::current_num_threads();
@@ -163,6 +174,7 @@ pub(crate) fn train(args: TrainArgs) -> Result<String, String> {
         "surrogate": match args.surrogate { SurrogateArg::FastSigmoid => "fast-sigmoid", SurrogateArg::Atan => "atan" },
         "slope": args.slope,
         "seed": args.seed,
+        "files": files,
         "held_out_rows": test_rows,
         "train_samples": train.len(),
         "test_samples": test.len(),

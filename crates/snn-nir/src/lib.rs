@@ -64,12 +64,14 @@
 
 mod classifier;
 mod display;
+mod gradient;
 mod graph;
 mod io;
 pub mod network;
 mod readers;
 
 pub use classifier::{exportable, from_classifier, to_classifier, write_classifier};
+pub use gradient::from_spiking_net;
 pub use graph::{Meta, NirGraph, Node};
 pub use io::{from_bytes, read, to_bytes, write};
 pub use network::{

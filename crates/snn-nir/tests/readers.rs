@@ -206,3 +206,74 @@ fn each_readers_limits_are_named_by_node() {
     }
     assert!(verdict(&g, Reader::Norse).refused[0].contains("r must be 1"));
 }
+
+#[test]
+fn a_network_trained_by_gradient_exports_layer_by_layer() {
+    use snn_core::gradient::{Layer, SpikingNet, Surrogate};
+    use snn_core::ndarray::{array, Array1};
+    let net = SpikingNet::new(
+        vec![
+            Layer {
+                w: array![[0.5, -1.0], [2.0, 0.25], [1.0, 1.0]],
+                b: Some(Array1::from(vec![0.1, 0.2, -0.3])),
+                beta: 0.9,
+                threshold: 1.0,
+            },
+            Layer {
+                w: array![[1.5, -0.5, 0.75], [0.2, 0.4, 0.6]],
+                b: None,
+                beta: 1.0,
+                threshold: 0.5,
+            },
+        ],
+        25,
+        Surrogate::FastSigmoid { slope: 25.0 },
+    )
+    .unwrap();
+    let g = snn_nir::from_spiking_net(&net, 1e-4).unwrap();
+    let names: Vec<&str> = g.chain().unwrap().iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        names,
+        ["input", "affine1", "lif1", "affine2", "lif2", "output"]
+    );
+    // LIF: tau = dt/(1 − beta), r = 1, the gain 1/(1 − beta) = 10 folded into weights and bias.
+    let Some(Node::Affine { weight, bias }) = g.node("affine1") else {
+        panic!()
+    };
+    assert!((weight[[1, 0]] - 20.0).abs() < 1e-12 && (bias[2] + 3.0).abs() < 1e-12);
+    let Some(Node::Lif {
+        tau,
+        r,
+        v_threshold,
+        ..
+    }) = g.node("lif1")
+    else {
+        panic!()
+    };
+    assert!((tau[0] - 1e-3).abs() < 1e-15 && r[0] == 1.0 && v_threshold[0] == 1.0);
+    // No leak: an IF with r = 1/dt, the weights as they are; no bias: a Linear.
+    let Some(Node::Linear { weight }) = g.node("affine2") else {
+        panic!()
+    };
+    assert_eq!(weight[[0, 2]], 0.75);
+    let Some(Node::If { r, v_threshold, .. }) = g.node("lif2") else {
+        panic!()
+    };
+    assert!((r[0] - 1e4).abs() < 1e-9 && v_threshold[0] == 0.5);
+    assert!(g
+        .meta("reset")
+        .and_then(Meta::as_text)
+        .unwrap()
+        .starts_with("subtract"));
+    // Through the file and back: the same graph.
+    // (The file orders nodes and metadata by name.)
+    let back = snn_nir::from_bytes(snn_nir::to_bytes(&g).unwrap()).unwrap();
+    for (name, node) in &g.nodes {
+        assert_eq!(back.node(name), Some(node), "{name}");
+    }
+    for (key, value) in &g.metadata {
+        assert_eq!(back.meta(key), Some(value), "{key}");
+    }
+    assert_eq!(back.chain().unwrap().len(), 6);
+    assert!(snn_nir::from_spiking_net(&net, 0.0).is_err());
+}
