@@ -5,53 +5,8 @@
 
 use snn_core::{chart, rng};
 
-/// A `<text>` element: content, x, y, text-anchor.
-struct Text {
-    s: String,
-    x: f64,
-    y: f64,
-    anchor: String,
-}
-
-/// A `<polyline>` with its stroke colour and points.
-struct Line {
-    stroke: String,
-    points: Vec<(f64, f64)>,
-}
-
-fn parse(svg: &str) -> (Vec<Text>, Vec<Line>) {
-    let doc = roxmltree::Document::parse(svg).expect("chart is well-formed XML");
-    let num = |n: roxmltree::Node, a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok());
-    let texts = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| {
-            Some(Text {
-                s: n.text()?.trim().to_string(),
-                x: num(n, "x")?,
-                y: num(n, "y")?,
-                anchor: n.attribute("text-anchor").unwrap_or("start").to_string(),
-            })
-        })
-        .collect();
-    let lines = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("polyline"))
-        .map(|n| Line {
-            stroke: n.attribute("stroke").unwrap_or("").to_string(),
-            points: n
-                .attribute("points")
-                .unwrap_or("")
-                .split_whitespace()
-                .filter_map(|p| {
-                    let (x, y) = p.split_once(',')?;
-                    Some((x.parse().ok()?, y.parse().ok()?))
-                })
-                .collect(),
-        })
-        .collect();
-    (texts, lines)
-}
+mod svg;
+use svg::{Line, Text};
 
 /// The x axis as `px = a + b * value`, fitted to the integer tick labels under the plot (the
 /// centred integer labels of the lowest row), with every tick checked against the fit.
@@ -130,7 +85,7 @@ fn random_train(n: usize, p: f64, seed: u64) -> Vec<u8> {
 /// belong on that chart's own time axis: `(marks' x, spikes' x, pixels per step)`.
 fn train_marks(drawn: &[u8], train: &[u8]) -> (Vec<f64>, Vec<f64>, f64) {
     let c = chart::spike_train(drawn, "t").unwrap();
-    let (texts, lines) = parse(c.svg());
+    let svg::Svg { texts, lines, .. } = svg::parse(c.svg());
     let (a, b) = x_axis(&texts);
     let got: Vec<f64> = marks(&lines, "#D55E00", legend_bottom(&texts, "spike"))
         .into_iter()
@@ -171,7 +126,7 @@ fn stacked_trains_marks_sit_on_their_rows_and_steps() {
         })
         .collect();
     let c = chart::spike_trains(&rows, "Five samples").unwrap();
-    let (texts, lines) = parse(c.svg());
+    let svg::Svg { texts, lines, .. } = svg::parse(c.svg());
     let (a, b) = x_axis(&texts);
     let found = marks(&lines, "#009E73", 0.0);
     for (label, train) in &rows {
@@ -255,7 +210,7 @@ fn raster_marks_sit_on_their_neuron_and_time() {
     let spikes: Vec<(u32, u32)> = res.spikes().iter().collect();
     assert!(spikes.len() > 20, "{} spikes", spikes.len());
     let c = chart::raster(res.spikes(), 12, res.steps(), res.dt(), "ms", 20, "Raster").unwrap();
-    let (texts, lines) = parse(c.svg());
+    let svg::Svg { texts, lines, .. } = svg::parse(c.svg());
     let found = marks(&lines, "#0072B2", 0.0);
     // The neuron axis: the right-anchored integer labels beside the marks.
     let (_, ys) = label_groups(&texts, "end", false)

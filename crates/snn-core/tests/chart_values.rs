@@ -6,68 +6,8 @@
 
 use snn_core::{chart, RegimeStats};
 
-struct Text {
-    s: String,
-    x: f64,
-    y: f64,
-    anchor: String,
-}
-
-/// Everything the checks read from an SVG: texts, polylines (stroke, points), circles
-/// (fill, centre) and rectangles (fill, x, y, width, height).
-struct Svg {
-    texts: Vec<Text>,
-    lines: Vec<(String, Vec<(f64, f64)>)>,
-    dots: Vec<(String, f64, f64)>,
-    rects: Vec<(String, [f64; 4])>,
-}
-
-fn parse(svg: &str) -> Svg {
-    let doc = roxmltree::Document::parse(svg).expect("chart is well-formed XML");
-    let num = |n: roxmltree::Node, a: &str| n.attribute(a).and_then(|v| v.parse::<f64>().ok());
-    let attr = |n: roxmltree::Node, a: &str| n.attribute(a).unwrap_or("").to_string();
-    let nodes = |tag: &'static str| doc.descendants().filter(move |n| n.has_tag_name(tag));
-    Svg {
-        texts: nodes("text")
-            .filter_map(|n| {
-                Some(Text {
-                    s: n.text()?.trim().to_string(),
-                    x: num(n, "x")?,
-                    y: num(n, "y")?,
-                    anchor: n.attribute("text-anchor").unwrap_or("start").to_string(),
-                })
-            })
-            .collect(),
-        lines: nodes("polyline")
-            .map(|n| {
-                let points = attr(n, "points")
-                    .split_whitespace()
-                    .filter_map(|p| {
-                        let (x, y) = p.split_once(',')?;
-                        Some((x.parse().ok()?, y.parse().ok()?))
-                    })
-                    .collect();
-                (attr(n, "stroke"), points)
-            })
-            .collect(),
-        dots: nodes("circle")
-            .filter_map(|n| Some((attr(n, "fill"), num(n, "cx")?, num(n, "cy")?)))
-            .collect(),
-        rects: nodes("rect")
-            .filter_map(|n| {
-                Some((
-                    attr(n, "fill"),
-                    [
-                        num(n, "x")?,
-                        num(n, "y")?,
-                        num(n, "width")?,
-                        num(n, "height")?,
-                    ],
-                ))
-            })
-            .collect(),
-    }
-}
+mod svg;
+use svg::{parse, Svg, Text};
 
 /// An axis, `px = a + b * value`, fitted to numeric tick labels (value, pixel), with every
 /// tick checked against the fit.
@@ -188,9 +128,9 @@ fn fi_curve_dots_and_line_are_the_data() {
     let line = svg
         .lines
         .iter()
-        .find(|l| l.0 == "#000000" && l.1.len() == closed.len())
+        .find(|l| l.stroke == "#000000" && l.points.len() == closed.len())
         .expect("the closed form as one line through every point");
-    for (&(px, py), &(i, r)) in line.1.iter().zip(&closed) {
+    for (&(px, py), &(i, r)) in line.points.iter().zip(&closed) {
         close(x.value(px), i, x.tol(), "the closed form's current");
         close(y.value(py), r, y.tol(), "the closed form's rate");
     }
@@ -213,8 +153,8 @@ fn training_curve_series_sit_on_their_own_axes() {
     let series = |stroke: &str| -> Vec<(f64, f64)> {
         svg.lines
             .iter()
-            .filter(|l| l.0 == stroke && l.1.iter().all(|p| p.1 > top))
-            .flat_map(|l| l.1.iter().copied())
+            .filter(|l| l.stroke == stroke && l.points.iter().all(|p| p.1 > top))
+            .flat_map(|l| l.points.iter().copied())
             .collect()
     };
     for (stroke, values, what) in [("#0072B2", &train, "train"), ("#E69F00", &held, "held-out")] {
