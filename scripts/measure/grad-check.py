@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Our backpropagation through time against PyTorch autograd, side by side in one run.
 
-For random feed-forward spiking networks (1 to 3 layers of LIF neurons, reset by
-subtraction, with and without bias, fast-sigmoid and arctan surrogates), random batches that
-include a sample sitting exactly at a threshold and layers that never fire: `snn grad` (ours,
-f64) against
+For random spiking networks (1 to 3 layers of LIF neurons, reset by subtraction, with and
+without bias, fast-sigmoid and arctan surrogates; every third model's hidden layers
+recurrent, every fourth model's readout the non-spiking leaky integrator with the loss on its
+maximum membrane), random batches that include a sample sitting exactly at a threshold and
+layers that never fire: `snn grad` (ours, f64) against
 * snnTorch 1.0: `snn.Leaky(beta, threshold, reset_mechanism="subtract", spike_grad=...)` with
   float64 weights, state and parameters, run step by step as its tutorials do, loss `ce_count`
   (counts' cross-entropy). Its surrogate functions return the spike as float32
@@ -51,25 +52,32 @@ class Spike(torch.autograd.Function):
 
 
 def plain_torch(model, x, y):
-    layers = [(torch.tensor(l["w"], requires_grad=True),
-               torch.tensor(l["b"], requires_grad=True) if l["b"] is not None else None,
-               l["beta"], l["threshold"]) for l in model["layers"]]
+    t = lambda a: torch.tensor(a, requires_grad=True) if a is not None else None
+    layers = [(t(l["w"]), t(l["b"]), t(l.get("w_rec")), l["beta"], l["threshold"])
+              for l in model["layers"]]
     k = model["slope"]
+    integrator = model["loss"] == "max_membrane"
     inp_seq = [x] * model["steps"]
-    for w, b, beta, th in layers:
+    for i, (w, b, r, beta, th) in enumerate(layers):
         v = torch.zeros(x.shape[0], w.shape[0])
         s = torch.zeros_like(v)
-        out = []
+        out, vs = [], []
         for inp in inp_seq:
             cur = inp @ w.T + (b if b is not None else 0)
+            if r is not None:
+                cur = cur + s @ r.T  # the recurrent input carries a gradient; the reset not
             v = beta * v + cur - th * s.detach()
+            vs.append(v)
+            if integrator and i == len(layers) - 1:
+                continue
             s = Spike.apply(v - th, model["surrogate"], k)
             out.append(s)
         inp_seq = out
-    counts = torch.stack(inp_seq).sum(0)
-    loss = torch.nn.functional.cross_entropy(counts, y)
+    scores = torch.stack(vs).max(0).values if integrator else torch.stack(inp_seq).sum(0)
+    loss = torch.nn.functional.cross_entropy(scores, y)
     loss.backward()
-    return loss.item(), [(w.grad.numpy(), b.grad.numpy() if b is not None else None) for w, b, _, _ in layers]
+    return loss.item(), [(w.grad.numpy(), b.grad.numpy() if b is not None else None,
+                          r.grad.numpy() if r is not None else None) for w, b, r, _, _ in layers]
 
 
 def snntorch(model, x, y):
@@ -99,7 +107,7 @@ def snntorch(model, x, y):
     counts = torch.stack(rec).sum(0)
     loss = torch.nn.functional.cross_entropy(counts, y)
     loss.backward()
-    return loss.item(), [(lin.weight.grad.numpy(), lin.bias.grad.numpy() if lin.bias is not None else None)
+    return loss.item(), [(lin.weight.grad.numpy(), lin.bias.grad.numpy() if lin.bias is not None else None, None)
                          for lin, _ in mods]
 
 
@@ -116,8 +124,13 @@ def random_model(rng, m):
                        "b": rng.uniform(-0.3, 0.6, sizes[l + 1]).tolist() if (m + l) % 2 == 0 else None,
                        "beta": float(rng.choice([0.8, 0.9, 0.95, 1.0])),
                        "threshold": float(rng.choice([0.5, 1.0, 1.25]))})
+    if m % 3 == 2:
+        for l in range(depth - 1):
+            n = sizes[l + 1]
+            layers[l]["w_rec"] = rng.uniform(-0.8, 0.8, (n, n)).tolist()
+    loss = "max_membrane" if m % 4 == 3 else "ce_count"
     model = {"layers": layers, "steps": int(rng.integers(5, 30)), "surrogate": surrogate,
-             "slope": float(rng.choice([2.0, 5.0, 25.0])), "loss": "ce_count"}
+             "slope": float(rng.choice([2.0, 5.0, 25.0])), "loss": loss}
     x = rng.uniform(0.0, 2.0, (int(rng.integers(3, 9)), sizes[0]))
     # A sample exactly at a threshold: one input, weights so the first neuron's first
     # current is the threshold (v_1 = theta: no spike, the surrogate's full slope).
@@ -136,7 +149,8 @@ def ours(model, x, y, tmp):
     r = subprocess.run([str(SNN), "grad", "--model", tmp / "m.json", "--inputs", tmp / "x.csv",
                         "--labels", tmp / "y.csv"], capture_output=True, text=True, check=True)
     out = json.loads(r.stdout)
-    return out["loss"], [(np.array(g["w"]), np.array(g["b"]) if g["b"] is not None else None)
+    return out["loss"], [(np.array(g["w"]), np.array(g["b"]) if g["b"] is not None else None,
+                          np.array(g["w_rec"]) if "w_rec" in g else None)
                          for g in out["grads"]], np.array(out["counts"])
 
 
@@ -153,31 +167,42 @@ def main():
     rng = np.random.default_rng(args.seed)
     worst = {"plain torch": 0.0, "snnTorch": 0.0}
     nonzero = total = 0
-    print("| model | layers | steps | surrogate | samples | vs plain torch | vs snnTorch |")
-    print("|---|---|---|---|---|---|---|")
+    recurrent = 0
+    print("| model | layers | recurrent | readout | steps | surrogate | samples | vs plain torch | vs snnTorch |")
+    print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for m in range(args.models):
             model, x, y = random_model(rng, m)
             loss, grads, counts = ours(model, x, y, tmp)
             row = []
+            plain = model["loss"] == "max_membrane" or any("w_rec" in l for l in model["layers"])
             for name, fn in (("plain torch", plain_torch), ("snnTorch", snntorch)):
+                if plain and name == "snnTorch":
+                    row.append("(plain torch only)")
+                    continue
                 tl, tg = fn(model, torch.tensor(x), torch.tensor(y))
                 err = abs(loss - tl) / max(abs(tl), 1e-300)
-                for (gw, gb), (tw, tb) in zip(grads, tg):
-                    err = max(err, rel(gw, tw), rel(gb, tb) if tb is not None else 0.0)
+                for (gw, gb, gr), (tw, tb, tr) in zip(grads, tg):
+                    err = max(err, rel(gw, tw), rel(gb, tb) if tb is not None else 0.0,
+                              rel(gr, tr) if tr is not None else 0.0)
+                    if (tr is None) != (gr is None):
+                        err = math.inf
                 worst[name] = max(worst[name], err)
                 row.append(f"{err:.1e}")
-            for gw, _ in grads:
+            for gw, _, gr in grads:
+                if gr is not None:
+                    recurrent += int((np.abs(gr) > 1e-12).sum())
                 nonzero += int((np.abs(gw) > 1e-12).sum())
                 total += gw.size
             sizes = [len(model["layers"][0]["w"][0])] + [len(l["w"]) for l in model["layers"]]
-            print(f"| {m} | {sizes} | {model['steps']} | {model['surrogate']} {model['slope']:g} | "
-                  f"{x.shape[0]} | {row[0]} | {row[1]} |")
+            rec = "yes" if any("w_rec" in l for l in model["layers"]) else "no"
+            print(f"| {m} | {sizes} | {rec} | {model['loss']} | {model['steps']} | "
+                  f"{model['surrogate']} {model['slope']:g} | {x.shape[0]} | {row[0]} | {row[1]} |")
     ok = worst["plain torch"] <= 1e-9 and worst["snnTorch"] <= 1e-6
     print(f"\nlargest relative difference: plain torch {worst['plain torch']:.1e}, snnTorch "
           f"{worst['snnTorch']:.1e} over {args.models} models; {nonzero} of {total} weight "
-          f"gradients nonzero; {'within' if ok else 'NOT within'} 1e-9 of plain torch (and 1e-6 of "
+          f"gradients nonzero ({recurrent} recurrent ones); {'within' if ok else 'NOT within'} 1e-9 of plain torch (and 1e-6 of "
           f"snnTorch, whose spikes are float32)")
     return 0 if ok else 1
 

@@ -2,15 +2,16 @@
 
 use clap::Args;
 use serde_json::{json, Value};
-use snn_core::gradient::{Layer, SpikingNet, Surrogate};
+use snn_core::gradient::{Layer, Readout, SpikingNet, Surrogate};
 use snn_core::ndarray::{Array1, Array2};
 
 /// The flags of `snn grad`.
 #[derive(Args)]
 pub(crate) struct GradArgs {
-    /// The network, JSON: {"layers": [{"w": [[...]], "b": [...] or null, "beta": B,
-    /// "threshold": T}, ...], "steps": T, "surrogate": "fast-sigmoid" or "atan", "slope": K
-    /// (atan: "alpha"), "loss": "ce_count"}; feed-forward, inputs held for the steps.
+    /// The network, JSON: {"layers": [{"w": [[...]], "b": [...] or null, "w_rec": [[...]]
+    /// (optional: recurrent weights), "beta": B, "threshold": T}, ...], "steps": T,
+    /// "surrogate": "fast-sigmoid" or "atan", "slope": K (atan: "alpha"), "loss": "ce_count"
+    /// or "max_membrane"}; inputs held for the steps.
     #[arg(long)]
     model: std::path::PathBuf,
     /// One sample per row, comma-separated numbers, no header.
@@ -72,8 +73,13 @@ fn model(text: &str) -> Result<SpikingNet, String> {
                     .collect::<Result<Vec<f64>, String>>()?,
             )),
         };
+        let w_rec = match &l["w_rec"] {
+            Value::Null => None,
+            v => Some(matrix(f, &format!("layer {k}: w_rec"), v)?),
+        };
         out.push(Layer {
             w: matrix(f, &format!("layer {k}: w"), &l["w"])?,
+            w_rec,
             b,
             beta: number(f, &format!("layer {k}: beta"), &l["beta"])?,
             threshold: number(f, &format!("layer {k}: threshold"), &l["threshold"])?,
@@ -99,11 +105,14 @@ fn model(text: &str) -> Result<SpikingNet, String> {
         },
         Some(other) => return Err(format!("{f}: surrogate {other:?}: fast-sigmoid or atan")),
     };
-    match m["loss"].as_str() {
-        Some("ce_count") | None => {}
-        Some(other) => return Err(format!("{f}: loss {other:?}: only ce_count")),
-    }
-    SpikingNet::new(out, steps as usize, surrogate).map_err(|e| format!("{f}: {e}"))
+    let readout = match m["loss"].as_str() {
+        Some("ce_count") | None => Readout::SpikeCount,
+        Some("max_membrane") => Readout::MaxMembrane,
+        Some(other) => return Err(format!("{f}: loss {other:?}: ce_count or max_membrane")),
+    };
+    SpikingNet::new(out, steps as usize, surrogate)
+        .and_then(|n| n.with_readout(readout))
+        .map_err(|e| format!("{f}: {e}"))
 }
 
 /// `snn grad`.
@@ -170,7 +179,14 @@ pub(crate) fn grad(args: GradArgs) -> Result<String, String> {
     let grads: Vec<Value> = grads
         .layers
         .iter()
-        .map(|(w, b)| json!({"w": to_rows(w), "b": b.as_ref().map(|b| b.to_vec())}))
+        .zip(&grads.recurrent)
+        .map(|((w, b), r)| {
+            let mut g = json!({"w": to_rows(w), "b": b.as_ref().map(|b| b.to_vec())});
+            if let Some(r) = r {
+                g["w_rec"] = json!(to_rows(r));
+            }
+            g
+        })
         .collect();
     Ok(json!({"loss": loss, "grads": grads, "counts": to_rows(&counts)}).to_string())
 }

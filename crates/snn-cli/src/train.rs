@@ -3,7 +3,7 @@
 
 use clap::{Args, ValueEnum};
 use serde_json::json;
-use snn_core::gradient::{initial, GradTraining, Surrogate};
+use snn_core::gradient::{initial, GradHistory, GradTraining, Readout, Real, Surrogate};
 use snn_core::ndarray::Array2;
 use snn_core::{Blobs, MinMaxScaler, SnnError};
 
@@ -27,6 +27,26 @@ pub(crate) enum SurrogateArg {
     Atan,
 }
 
+/// What the output layer gives the loss.
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub(crate) enum ReadoutArg {
+    /// Spiking output neurons; loss on their spike counts (ce_count), the class the most
+    /// spikes.
+    SpikeCount,
+    /// A leaky integrator that never fires; loss on each neuron's maximum membrane over the
+    /// steps (SpyTorch's choice), the class the highest maximum.
+    MaxMembrane,
+}
+
+/// The number type of training.
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub(crate) enum Precision {
+    /// 64-bit floats.
+    F64,
+    /// 32-bit floats (PyTorch's default).
+    F32,
+}
+
 /// The flags of `snn train`.
 #[derive(Args)]
 pub(crate) struct TrainArgs {
@@ -36,6 +56,15 @@ pub(crate) struct TrainArgs {
     /// Neurons in the hidden layer.
     #[arg(long, default_value_t = 16, allow_negative_numbers = true)]
     hidden: usize,
+    /// Gives the hidden layer recurrent weights (its spikes of one step feed it at the next).
+    #[arg(long)]
+    recurrent: bool,
+    /// What the output layer gives the loss.
+    #[arg(long, value_enum, default_value = "spike-count")]
+    readout: ReadoutArg,
+    /// The number type of training.
+    #[arg(long, value_enum, default_value = "f64")]
+    precision: Precision,
     /// Steps per sample (the features held as a constant current).
     #[arg(long, default_value_t = 25, allow_negative_numbers = true)]
     steps: usize,
@@ -133,29 +162,22 @@ pub(crate) fn train(args: TrainArgs) -> Result<String, String> {
     };
     let sizes = [data.x().ncols(), args.hidden, data.n_classes()];
     let how = GradTraining::new(args.epochs, args.batch, args.lr).map_err(flag)?;
-    let mut net = initial(
-        &sizes,
-        args.beta,
-        args.threshold,
-        args.steps,
-        surrogate,
-        &mut rng,
-    )
-    .map_err(flag)?;
-    let h = net
-        .fit(
-            xtr.view(),
-            train.y(),
-            Some((xte.view(), test.y())),
-            &how,
-            &mut rng,
-        )
-        .map_err(flag)?;
+    let readout = match args.readout {
+        ReadoutArg::SpikeCount => Readout::SpikeCount,
+        ReadoutArg::MaxMembrane => Readout::MaxMembrane,
+    };
+    let data = Split {
+        xtr: &xtr,
+        ytr: train.y(),
+        xte: &xte,
+        yte: test.y(),
+    };
+    let (h, parameters) = match args.precision {
+        Precision::F64 => fit::<f64>(&args, &sizes, surrogate, readout, &how, &data, &mut rng)?,
+        Precision::F32 => fit::<f32>(&args, &sizes, surrogate, readout, &how, &data, &mut rng)?,
+    };
     let mut files = serde_json::Map::new();
     if let Some(path) = &args.nir {
-        let g = snn_nir::from_spiking_net(&net, snn_nir::DEFAULT_DT)
-            .map_err(|e| format!("--nir: {e}"))?;
-        snn_nir::write(&g, path).map_err(|e| format!("--nir: {e}"))?;
         files.insert("nir".into(), json!(path.display().to_string()));
     }
     // Batches are split across rayon's pool (RAYON_NUM_THREADS), the same numbers whatever
@@ -164,7 +186,10 @@ pub(crate) fn train(args: TrainArgs) -> Result<String, String> {
     Ok(json!({
         "dataset": match args.dataset { TrainData::Iris => "iris", TrainData::Digits => "digits" },
         "layers": sizes,
-        "parameters": net.parameters(),
+        "recurrent": args.recurrent,
+        "readout": match args.readout { ReadoutArg::SpikeCount => "spike-count", ReadoutArg::MaxMembrane => "max-membrane" },
+        "precision": match args.precision { Precision::F64 => "f64", Precision::F32 => "f32" },
+        "parameters": parameters,
         "steps": args.steps,
         "epochs": args.epochs,
         "batch": args.batch,
@@ -186,4 +211,50 @@ pub(crate) fn train(args: TrainArgs) -> Result<String, String> {
         "threads": threads,
     })
     .to_string())
+}
+
+/// The training and held-out inputs (scaled) and classes.
+struct Split<'a> {
+    xtr: &'a Array2<f64>,
+    ytr: &'a [usize],
+    xte: &'a Array2<f64>,
+    yte: &'a [usize],
+}
+
+/// Builds and trains the network in the number type `F`, writes the NIR file when asked;
+/// returns the history and the number of parameters.
+fn fit<F: Real>(
+    args: &TrainArgs,
+    sizes: &[usize],
+    surrogate: Surrogate,
+    readout: Readout,
+    how: &GradTraining,
+    data: &Split<'_>,
+    rng: &mut impl snn_core::rand::Rng,
+) -> Result<(GradHistory, usize), String> {
+    let mut net = initial::<F>(
+        sizes,
+        args.recurrent,
+        args.beta,
+        args.threshold,
+        args.steps,
+        surrogate,
+        rng,
+    )
+    .and_then(|n| n.with_readout(readout))
+    .map_err(flag)?;
+    // Refuse an export that cannot be written before spending the training on it.
+    if args.nir.is_some() {
+        snn_nir::from_spiking_net(&net, snn_nir::DEFAULT_DT).map_err(|e| format!("--nir: {e}"))?;
+    }
+    let (xtr, xte) = (data.xtr.mapv(F::of), data.xte.mapv(F::of));
+    let h = net
+        .fit(xtr.view(), data.ytr, Some((xte.view(), data.yte)), how, rng)
+        .map_err(flag)?;
+    if let Some(path) = &args.nir {
+        let g = snn_nir::from_spiking_net(&net, snn_nir::DEFAULT_DT)
+            .map_err(|e| format!("--nir: {e}"))?;
+        snn_nir::write(&g, path).map_err(|e| format!("--nir: {e}"))?;
+    }
+    Ok((h, net.parameters()))
 }

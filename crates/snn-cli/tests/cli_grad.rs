@@ -39,12 +39,14 @@ fn grad_prints_what_the_library_computes() {
         vec![
             Layer {
                 w: array![[0.8, -0.2], [0.3, 0.9], [1.1, 0.4]],
+                w_rec: None,
                 b: Some(Array1::from(vec![0.1, 0.0, -0.2])),
                 beta: 0.9,
                 threshold: 1.0,
             },
             Layer {
                 w: array![[1.2, -0.5, 0.7], [0.4, 0.9, -0.3]],
+                w_rec: None,
                 b: None,
                 beta: 0.8,
                 threshold: 0.5,

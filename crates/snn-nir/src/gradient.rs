@@ -1,7 +1,7 @@
 //! A network trained by gradient ([`SpikingNet`]) as a NIR graph.
 
 use ndarray::Array1;
-use snn_core::gradient::SpikingNet;
+use snn_core::gradient::{Readout, Real, SpikingNet};
 
 use crate::graph::{Meta, NirGraph, Node};
 use crate::{NirError, Result};
@@ -16,13 +16,26 @@ use crate::{NirError, Result};
 /// reach the next layer in the same step as a value of 1 (snnTorch's and Norse's convention).
 ///
 /// # Errors
-/// A `dt` that is not positive and finite.
-pub fn from_spiking_net(net: &SpikingNet, dt: f64) -> Result<NirGraph> {
+/// A `dt` that is not positive and finite; a recurrent layer (a cycle in the graph, which
+/// the readers here do not run); a [`Readout::MaxMembrane`] readout (no spikes to count).
+pub fn from_spiking_net<F: Real>(net: &SpikingNet<F>, dt: f64) -> Result<NirGraph> {
     if !(dt.is_finite() && dt > 0.0) {
         return Err(NirError::Unsupported(format!(
             "dt must be a positive number of seconds, got {dt}"
         )));
     }
+    if let Some(k) = net.layers().iter().position(|l| l.w_rec.is_some()) {
+        return Err(NirError::Unsupported(format!(
+            "layer {} is recurrent: a NIR graph with a cycle, which snn-nir's reader does not run; train without --recurrent to export",
+            k + 1
+        )));
+    }
+    if net.readout() == Readout::MaxMembrane {
+        return Err(NirError::Unsupported(
+            "a max-membrane readout decides by a membrane's maximum, which no NIR reader reports; train with the spike-count readout to export".into(),
+        ));
+    }
+    let net: SpikingNet<f64> = net.cast();
     let mut nodes = vec![(
         "input".to_string(),
         Node::Input {

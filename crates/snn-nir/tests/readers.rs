@@ -215,12 +215,14 @@ fn a_network_trained_by_gradient_exports_layer_by_layer() {
         vec![
             Layer {
                 w: array![[0.5, -1.0], [2.0, 0.25], [1.0, 1.0]],
+                w_rec: None,
                 b: Some(Array1::from(vec![0.1, 0.2, -0.3])),
                 beta: 0.9,
                 threshold: 1.0,
             },
             Layer {
                 w: array![[1.5, -0.5, 0.75], [0.2, 0.4, 0.6]],
+                w_rec: None,
                 b: None,
                 beta: 1.0,
                 threshold: 0.5,

@@ -6,23 +6,26 @@ use rand::Rng;
 
 use snn_sim::{Result, SnnError};
 
-use super::{Layer, SpikingNet, Surrogate};
+use super::bptt::Scratch;
+use super::{Layer, Real, SpikingNet, Surrogate};
 
 /// Layers of the given sizes (`sizes[0]` inputs, then each layer's neurons), each with a bias,
 /// weights and biases drawn uniformly from `±1/√n_in` with `rng` (PyTorch's `nn.Linear`
-/// default), all with decay `beta` and threshold `threshold`.
+/// default), all with decay `beta` and threshold `threshold`; with `recurrent`, every layer
+/// but the last also has recurrent weights, drawn from `±1/√n` (`n` its neurons).
 ///
 /// # Errors
 /// Fewer than two sizes or a size of 0; `beta`, `threshold` or the surrogate refused as by
 /// [`SpikingNet::new`].
-pub fn initial(
+pub fn initial<F: Real>(
     sizes: &[usize],
+    recurrent: bool,
     beta: f64,
     threshold: f64,
     steps: usize,
     surrogate: Surrogate,
     rng: &mut impl Rng,
-) -> Result<SpikingNet> {
+) -> Result<SpikingNet<F>> {
     if sizes.len() < 2 {
         return Err(SnnError::TooFew {
             name: "layer sizes (inputs and at least one layer)",
@@ -33,15 +36,24 @@ pub fn initial(
     for &n in sizes {
         snn_sim::check::nonzero("layer size", n)?;
     }
+    let last = sizes.len() - 2;
     let layers = sizes
         .windows(2)
-        .map(|w| {
+        .enumerate()
+        .map(|(l, w)| {
             let k = 1.0 / (w[0] as f64).sqrt();
+            let weights = Array2::from_shape_fn((w[1], w[0]), |_| F::of(rng.gen_range(-k..k)));
+            let bias = Array1::from_shape_fn(w[1], |_| F::of(rng.gen_range(-k..k)));
+            let w_rec = (recurrent && l < last).then(|| {
+                let k = 1.0 / (w[1] as f64).sqrt();
+                Array2::from_shape_fn((w[1], w[1]), |_| F::of(rng.gen_range(-k..k)))
+            });
             Layer {
-                w: Array2::from_shape_fn((w[1], w[0]), |_| rng.gen_range(-k..k)),
-                b: Some(Array1::from_shape_fn(w[1], |_| rng.gen_range(-k..k))),
-                beta,
-                threshold,
+                w: weights,
+                w_rec,
+                b: Some(bias),
+                beta: F::of(beta),
+                threshold: F::of(threshold),
             }
         })
         .collect();
@@ -49,50 +61,42 @@ pub fn initial(
 }
 
 /// Adam (Kingma & Ba 2015) with PyTorch's defaults: `beta1 = 0.9`, `beta2 = 0.999`,
-/// `eps = 1e-8`; its moment estimates, one per weight and bias.
+/// `eps = 1e-8`; its moment estimates, one per weight and bias, in the network's number type.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Adam {
+pub struct Adam<F = f64> {
     lr: f64,
     t: i32,
-    m: Vec<f64>,
-    v: Vec<f64>,
+    m: Vec<F>,
+    v: Vec<F>,
 }
 
-impl Adam {
+impl<F: Real> Adam<F> {
     /// Adam with learning rate `lr` for `net`'s parameters.
     ///
     /// # Errors
     /// A learning rate that is not positive and finite.
-    pub fn new(net: &SpikingNet, lr: f64) -> Result<Self> {
+    pub fn new(net: &SpikingNet<F>, lr: f64) -> Result<Self> {
         snn_sim::check::positive("lr", "", lr)?;
         let n = net.parameters();
         Ok(Adam {
             lr,
             t: 0,
-            m: vec![0.0; n],
-            v: vec![0.0; n],
+            m: vec![F::zero(); n],
+            v: vec![F::zero(); n],
         })
     }
     /// One step: every parameter `p ← p − lr·m̂/(√v̂ + eps)` from its gradient.
-    pub fn step(&mut self, net: &mut SpikingNet, grads: &super::Gradients) {
-        const B1: f64 = 0.9;
-        const B2: f64 = 0.999;
-        const EPS: f64 = 1e-8;
+    pub fn step(&mut self, net: &mut SpikingNet<F>, grads: &super::Gradients<F>) {
+        let (b1, b2, eps) = (F::of(0.9), F::of(0.999), F::of(1e-8));
         self.t += 1;
-        let (c1, c2) = (1.0 - B1.powi(self.t), 1.0 - B2.powi(self.t));
-        let mut k = 0;
-        for ((w, b), (dw, db)) in net.layers_mut().zip(&grads.layers) {
-            let params = w.iter_mut().zip(dw.iter());
-            let biases = b
-                .into_iter()
-                .flat_map(|b| b.iter_mut())
-                .zip(db.iter().flatten());
-            for (p, &g) in params.chain(biases) {
-                self.m[k] = B1 * self.m[k] + (1.0 - B1) * g;
-                self.v[k] = B2 * self.v[k] + (1.0 - B2) * g * g;
-                *p -= self.lr * (self.m[k] / c1) / ((self.v[k] / c2).sqrt() + EPS);
-                k += 1;
-            }
+        let c1 = F::of(1.0 - 0.9f64.powi(self.t));
+        let c2 = F::of(1.0 - 0.999f64.powi(self.t));
+        let lr = F::of(self.lr);
+        let moments = self.m.iter_mut().zip(self.v.iter_mut());
+        for ((p, g), (m, v)) in net.parameters_mut().zip(grads.values()).zip(moments) {
+            *m = b1 * *m + (F::one() - b1) * g;
+            *v = b2 * *v + (F::one() - b2) * g * g;
+            *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
         }
     }
 }
@@ -150,28 +154,30 @@ fn accuracy(predicted: &[usize], y: &[usize]) -> f64 {
     right as f64 / y.len().max(1) as f64
 }
 
-impl SpikingNet {
-    /// The number of weights and biases.
-    pub fn parameters(&self) -> usize {
-        self.layers()
-            .iter()
-            .map(|l| l.w.len() + l.b.as_ref().map_or(0, |b| b.len()))
-            .sum()
-    }
-
-    /// The class of each sample (one per row of `x`): the output neuron with the most spikes,
-    /// ties to the lowest index (snnTorch's `spk.sum(0).argmax(1)`).
+impl<F: Real> SpikingNet<F> {
+    /// The class of each sample (one per row of `x`): the output neuron with the highest
+    /// score (the most spikes, or the highest maximum membrane), ties to the lowest index
+    /// (snnTorch's `spk.sum(0).argmax(1)`).
     ///
     /// # Errors
     /// Inputs of the wrong width or not finite.
-    pub fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Vec<usize>> {
-        let k = self.outputs();
+    pub fn predict(&self, x: ArrayView2<'_, F>) -> Result<Vec<usize>> {
+        let mut scratch = Scratch::default();
+        let mut xi = Vec::with_capacity(x.ncols());
         x.rows()
             .into_iter()
             .map(|row| {
-                let c = self.forward(&row.to_vec())?.counts(k);
-                let best = c.iter().fold(0, |b, &v| b.max(v as usize));
-                Ok(c.iter().position(|&v| v as usize == best).unwrap_or(0))
+                xi.clear();
+                xi.extend(row.iter().copied());
+                self.forward_into(&xi, &mut scratch)?;
+                let c = self.scores(&scratch.pass);
+                let mut best = 0;
+                for (j, &v) in c.iter().enumerate() {
+                    if v > c[best] {
+                        best = j;
+                    }
+                }
+                Ok(best)
             })
             .collect()
     }
@@ -185,9 +191,9 @@ impl SpikingNet {
     /// [`forward`](Self::forward).
     pub fn fit(
         &mut self,
-        x: ArrayView2<'_, f64>,
+        x: ArrayView2<'_, F>,
         y: &[usize],
-        test: Option<(ArrayView2<'_, f64>, &[usize])>,
+        test: Option<(ArrayView2<'_, F>, &[usize])>,
         how: &GradTraining,
         rng: &mut impl Rng,
     ) -> Result<GradHistory> {
@@ -211,7 +217,7 @@ impl SpikingNet {
                 let yb: Vec<usize> = idx.iter().map(|&i| y[i]).collect();
                 let (loss, grads, _) = self.loss_and_gradients(xb.view(), &yb)?;
                 adam.step(self, &grads);
-                total += loss * idx.len() as f64;
+                total += loss.f64() * idx.len() as f64;
             }
             h.epoch_seconds.push(start.elapsed().as_secs_f64());
             h.loss.push(total / x.nrows() as f64);
