@@ -6,8 +6,9 @@ Leaky (output), beta 0.9, threshold 1, reset by subtraction, fast-sigmoid surrog
 25), `ce_count` loss, Adam; the same data, the same held-out rows (the ones `snn train` prints),
 the same epochs, batch size and learning rate. snnTorch runs as its tutorials write it
 (`init_hidden=True`, `utils.reset`, a loop over steps, `SF.ce_count_loss()`), in float32 (its
-default), once with one torch thread and once with all of them. Prints held-out accuracy and
-training seconds per epoch (forward, backward and the optimiser; not the accuracy measurement).
+default), once with one torch thread and once with all of them; ours in f32 (as snnTorch) and
+in f64, on all cores (rayon's default). Prints held-out accuracy and training seconds per
+epoch (forward, backward and the optimiser; not the accuracy measurement).
 
     $(scripts/check/interop-setup) scripts/measure/train-vs-snntorch.py [--dataset digits] [--seeds 1-3]
 """
@@ -29,9 +30,9 @@ SETTINGS = {
 }
 
 
-def ours(dataset, seed, s):
+def ours(dataset, seed, s, precision):
     args = [str(SNN), "train", "--dataset", dataset, "--seed", str(seed), "--beta", "0.9", "--threshold", "1",
-            "--surrogate", "fast-sigmoid", "--slope", "25"]
+            "--surrogate", "fast-sigmoid", "--slope", "25", "--precision", precision]
     for k in ("hidden", "steps", "epochs", "batch", "lr"):
         args += [f"--{k}", str(s[k])]
     return json.loads(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
@@ -98,27 +99,30 @@ def main():
     x, y, prep = data(args.dataset)
     cpus = os.cpu_count() or 1
     print(f"{args.dataset}: {s}; this machine has {cpus} CPUs\n")
-    print("| seed | ours: held out | ours: s/epoch | snnTorch: held out | snnTorch 1 thread: s/epoch | snnTorch "
-          f"{cpus} threads: s/epoch |")
-    print("|---|---|---|---|---|---|")
+    print("| seed | ours f32: held out | ours f32: s/epoch | ours f64: held out | ours f64: s/epoch | "
+          f"snnTorch: held out | snnTorch 1 thread: s/epoch | snnTorch {cpus} threads: s/epoch |")
+    print("|---|---|---|---|---|---|---|---|")
     rows = []
     for seed in range(int(lo), int(hi or lo) + 1):
-        o = ours(args.dataset, seed, s)
+        o32, o = ours(args.dataset, seed, s, "f32"), ours(args.dataset, seed, s, "f64")
+        assert o32["held_out_rows"] == o["held_out_rows"]
         test = np.array(o["held_out_rows"])
         train = np.setdiff1d(np.arange(len(y)), test)
         xtr, xte = x[train], x[test]
         if prep == "range":  # as snn train: each feature onto [0, 1] by its training range
-            lo, hi = xtr.min(0), xtr.max(0)
-            xtr, xte = (xtr - lo) / (hi - lo), np.clip((xte - lo) / (hi - lo), 0, 1)
+            lo_, hi_ = xtr.min(0), xtr.max(0)
+            xtr, xte = (xtr - lo_) / (hi_ - lo_), np.clip((xte - lo_) / (hi_ - lo_), 0, 1)
         acc1, sec1 = snntorch_run(xtr, y[train], xte, y[test], s, seed, 1)
         _, secn = snntorch_run(xtr, y[train], xte, y[test], s, seed, cpus)
-        ours_sec = float(np.mean(o["epoch_seconds"]))
-        rows.append((o["test_accuracy"], ours_sec, acc1, sec1, secn))
-        print(f"| {seed} | {o['test_accuracy']:.3f} | {ours_sec:.3f} | {acc1:.3f} | {sec1:.3f} | {secn:.3f} |")
+        sec32, sec64 = float(np.mean(o32["epoch_seconds"])), float(np.mean(o["epoch_seconds"]))
+        rows.append((o32["test_accuracy"], sec32, o["test_accuracy"], sec64, acc1, sec1, secn))
+        print(f"| {seed} | {o32['test_accuracy']:.3f} | {sec32:.3f} | {o['test_accuracy']:.3f} | {sec64:.3f} | "
+              f"{acc1:.3f} | {sec1:.3f} | {secn:.3f} |")
     m = np.mean(rows, axis=0)
-    print(f"| mean | {m[0]:.3f} | {m[1]:.3f} | {m[2]:.3f} | {m[3]:.3f} | {m[4]:.3f} |")
-    print(f"\nours {m[3] / m[1]:.1f}x faster per epoch than snnTorch on one thread, {m[4] / m[1]:.1f}x than on "
-          f"{cpus}; held-out accuracy {100 * (m[0] - m[2]):+.1f} points against snnTorch's")
+    print("| mean | " + " | ".join(f"{v:.3f}" for v in m) + " |")
+    for name, acc, sec in (("f32", m[0], m[1]), ("f64", m[2], m[3])):
+        print(f"\nours ({name}) {m[5] / sec:.1f}x faster per epoch than snnTorch on one thread, {m[6] / sec:.1f}x "
+              f"than on {cpus}; held-out accuracy {100 * (acc - m[4]):+.1f} points against snnTorch's")
 
 
 if __name__ == "__main__":
