@@ -289,3 +289,48 @@ fn regime_bars_are_as_tall_as_their_values_and_sit_over_their_labels() {
         }
     }
 }
+
+/// The digits chart: every pixel a square whose grey is its ink (1 black, 0 white), in its
+/// tile's row and column, and every caption under its own tile in the colour of its answer.
+#[test]
+fn digit_tiles_show_their_pixels_and_captions() {
+    use snn_core::chart::{digits, Tile, RIGHT_COLOR, WRONG_COLOR};
+    let d = snn_core::Blobs::digits().unwrap();
+    let tiles: Vec<Tile> = (0..11)
+        .map(|i| Tile {
+            pixels: d.x().row(i).iter().map(|p| p / 16.0).collect(),
+            caption: format!("tile {i}"),
+            right: i % 3 != 0,
+        })
+        .collect();
+    let svg = parse(digits(&tiles, 8, "digits").unwrap().svg());
+    // 64 squares per tile, in tile order, then one outline per tile.
+    let squares: Vec<&(String, [f64; 4])> =
+        svg.rects.iter().filter(|(fill, _)| fill != "none").collect();
+    let squares: Vec<_> = squares.into_iter().skip(1).collect(); // the background
+    assert_eq!(squares.len(), 11 * 64, "one square per pixel");
+    let hex = |(r, g, b): (u8, u8, u8)| format!("#{r:02X}{g:02X}{b:02X}");
+    for (i, tile) in tiles.iter().enumerate() {
+        let sq = &squares[i * 64..(i + 1) * 64];
+        let (x0, y0) = (sq[0].1[0], sq[0].1[1]);
+        let w = sq[0].1[2];
+        for (k, (fill, r)) in sq.iter().enumerate() {
+            let g = (255.0 * (1.0 - tile.pixels[k])).round() as u8;
+            assert_eq!(fill, &format!("#{g:02X}{g:02X}{g:02X}"), "tile {i} pixel {k}");
+            let (row, col) = ((k / 8) as f64, (k % 8) as f64);
+            assert!((r[0] - (x0 + col * w)).abs() < 0.6, "tile {i} pixel {k} column");
+            assert!((r[1] - (y0 + row * w)).abs() < 0.6, "tile {i} pixel {k} row");
+        }
+        let caption = svg.texts.iter().find(|t| t.s == tile.caption).unwrap();
+        assert!((caption.x - (x0 + 4.0 * w)).abs() < w, "caption {i} centred under its tile");
+        assert!(caption.y > y0 + 8.0 * w - 1.0, "caption {i} under its tile");
+        let c = if tile.right { RIGHT_COLOR } else { WRONG_COLOR };
+        let want = hex((c.0, c.1, c.2));
+        assert_eq!(caption.fill, want, "caption {i} colour");
+    }
+    assert!(digits(&tiles[..1], 7, "bad").is_err());
+    let mut bad = tiles[0].clone();
+    bad.pixels[3] = 1.5;
+    assert!(digits(&[bad], 8, "bad").is_err());
+    assert!(digits(&[], 8, "none").is_err());
+}

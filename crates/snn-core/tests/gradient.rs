@@ -396,3 +396,35 @@ fn f32_follows_f64() {
     );
     assert!(h.loss[3] < h.loss[0], "{:?}", h.loss);
 }
+
+/// `backprop` is the batch of one, and a weight's gradient is the sum of what each step adds.
+#[test]
+fn one_sample_back_through_time_sums_to_its_gradient() {
+    let net = random_net(&[3, 6, 4], true, Surrogate::FastSigmoid { slope: 5.0 }, 12);
+    let x = [1.2, 0.4, 1.7];
+    let bp = net.backprop(&x, 2).unwrap();
+    let batch = Array2::from_shape_vec((1, 3), x.to_vec()).unwrap();
+    let (loss, grads, scores) = net.loss_and_gradients(batch.view(), &[2]).unwrap();
+    assert_eq!(bp.loss, loss);
+    assert_eq!(bp.grads, grads);
+    assert_eq!(bp.scores, scores.row(0).to_vec());
+    let mut checked = 0;
+    for (l, j, f) in [(0, 1, 2), (0, 5, 0), (1, 0, 3), (1, 3, 5), (1, 2, 1)] {
+        let steps = bp.weight_gradient_in_time(&net, &x, (l, j, f)).unwrap();
+        assert_eq!(steps.len(), net.steps());
+        let sum: f64 = steps.iter().sum();
+        let want = grads.layers[l].0[[j, f]];
+        assert!(
+            (sum - want).abs() <= 1e-12 * want.abs().max(1e-12),
+            "{sum} {want}"
+        );
+        checked += usize::from(want.abs() > 1e-9);
+    }
+    assert!(checked >= 3, "{checked} nonzero");
+    assert!(bp.weight_gradient_in_time(&net, &x, (2, 0, 0)).is_err());
+    assert!(bp.weight_gradient_in_time(&net, &x, (1, 4, 0)).is_err());
+    assert!(net.backprop(&x, 4).is_err());
+    let trains = bp.pass.spike_trains(0, 6).unwrap();
+    let spikes: f64 = bp.pass.s[0].iter().sum();
+    assert_eq!(trains.len() as f64, spikes);
+}

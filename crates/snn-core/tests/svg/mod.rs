@@ -2,12 +2,13 @@
 
 #![allow(dead_code)]
 
-/// A `<text>` element: content, x, y, text-anchor.
+/// A `<text>` element: content, x, y, text-anchor, fill.
 pub struct Text {
     pub s: String,
     pub x: f64,
     pub y: f64,
     pub anchor: String,
+    pub fill: String,
 }
 
 /// Everything the checks read from an SVG: texts, polylines (stroke, points), circles
@@ -38,6 +39,7 @@ pub fn parse(svg: &str) -> Svg {
                     x: num(n, "x")?,
                     y: num(n, "y")?,
                     anchor: n.attribute("text-anchor").unwrap_or("start").to_string(),
+                    fill: attr(n, "fill"),
                 })
             })
             .collect(),

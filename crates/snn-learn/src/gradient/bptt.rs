@@ -4,83 +4,8 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
 use snn_sim::{Result, SnnError};
 
+use super::pass::{Backprop, Gradients, Pass};
 use super::{Readout, Real, SpikingNet};
-
-/// One sample's forward pass: per layer, the membrane `v_t` and spikes `s_t` of every step,
-/// row-major `[t][neuron]`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Pass<F = f64> {
-    /// `v[l][t·n_l + j]`: layer `l`'s membrane at step `t + 1`, after the input, before the
-    /// reset of its own spike (the reset acts on the next step).
-    pub v: Vec<Vec<F>>,
-    /// `s[l][t·n_l + j]`: its spikes, 0 or 1 (all 0 for a [`Readout::MaxMembrane`] layer).
-    pub s: Vec<Vec<F>>,
-}
-
-impl<F: Real> Pass<F> {
-    /// The last layer's spike counts over the window.
-    pub fn counts(&self, outputs: usize) -> Vec<F> {
-        let s = &self.s[self.s.len() - 1];
-        (0..outputs)
-            .map(|j| s.iter().skip(j).step_by(outputs).copied().sum())
-            .collect()
-    }
-    /// The last layer's maximum membrane over the window, and the first step where each
-    /// neuron reaches it.
-    pub fn max_membrane(&self, outputs: usize) -> (Vec<F>, Vec<usize>) {
-        let v = &self.v[self.v.len() - 1];
-        (0..outputs)
-            .map(|j| {
-                let mut best = (v[j], 0);
-                for (t, &x) in v.iter().skip(j).step_by(outputs).enumerate() {
-                    if x > best.0 {
-                        best = (x, t);
-                    }
-                }
-                best
-            })
-            .unzip()
-    }
-}
-
-/// The gradient of the loss with respect to every weight and bias, layer by layer, in the
-/// layers' shapes (`b` and `w_rec` none where the layer has none).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Gradients<F = f64> {
-    /// `(dL/dW, dL/db)` per layer.
-    pub layers: Vec<(Array2<F>, Option<Array1<F>>)>,
-    /// `dL/dW_rec` per layer (none where the layer is not recurrent).
-    pub recurrent: Vec<Option<Array2<F>>>,
-}
-
-impl<F: Real> Gradients<F> {
-    /// Every gradient in the order of [`SpikingNet::parameters_mut`]: per layer the
-    /// weights, the recurrent weights, the bias.
-    pub fn values(&self) -> impl Iterator<Item = F> + '_ {
-        self.layers
-            .iter()
-            .zip(&self.recurrent)
-            .flat_map(|((w, b), r)| {
-                w.iter()
-                    .chain(r.iter().flatten())
-                    .chain(b.iter().flatten())
-                    .copied()
-            })
-    }
-    fn add(&mut self, other: &Gradients<F>) {
-        for ((w, b), (pw, pb)) in self.layers.iter_mut().zip(&other.layers) {
-            *w += pw;
-            if let (Some(b), Some(pb)) = (b.as_mut(), pb) {
-                *b += pb;
-            }
-        }
-        for (r, pr) in self.recurrent.iter_mut().zip(&other.recurrent) {
-            if let (Some(r), Some(pr)) = (r.as_mut(), pr) {
-                *r += pr;
-            }
-        }
-    }
-}
 
 /// Samples per chunk of a batch (a fixed size, so the sums do not depend on the threads).
 const CHUNK: usize = 8;
@@ -162,6 +87,39 @@ impl<F: Real> SpikingNet<F> {
         let mut scratch = Scratch::default();
         self.forward_into(x, &mut scratch)?;
         Ok(scratch.pass)
+    }
+
+    /// One sample `x` of class `y` forward and back: its pass, loss, the gradient reaching
+    /// every neuron's input current at every step, and its weight gradients.
+    ///
+    /// # Errors
+    /// `x` of the wrong length or not finite; a class out of range.
+    pub fn backprop(&self, x: &[F], y: usize) -> Result<Backprop<F>> {
+        let k = self.outputs();
+        if y >= k {
+            return Err(SnnError::IndexOutOfRange {
+                name: "label",
+                index: y,
+                len: k,
+            });
+        }
+        let mut scratch = Scratch::default();
+        self.forward_into(x, &mut scratch)?;
+        let scores = self.scores(&scratch.pass);
+        let logp = log_softmax(&scores);
+        let dc: Vec<F> = (0..k)
+            .map(|j| logp[j].exp() - if j == y { F::one() } else { F::zero() })
+            .collect();
+        let mut grads = self.zero_gradients();
+        let mut record = vec![Vec::new(); self.layers().len()];
+        self.backward(x, &dc, &mut scratch, &mut grads, Some(&mut record));
+        Ok(Backprop {
+            pass: scratch.pass,
+            scores,
+            loss: -logp[y],
+            current_grad: record,
+            grads,
+        })
     }
 
     /// What the loss reads from a pass: the output spike counts, or the maximum membranes.
@@ -378,7 +336,7 @@ impl<F: Real> SpikingNet<F> {
             let dc: Vec<F> = (0..k)
                 .map(|j| (logp[j].exp() - if j == y[i] { F::one() } else { F::zero() }) / n)
                 .collect();
-            self.backward(&xi, &dc, &mut scratch, &mut part.grads);
+            self.backward(&xi, &dc, &mut scratch, &mut part.grads, None);
             part.scores.push(c);
         }
         Ok(part)
@@ -386,7 +344,14 @@ impl<F: Real> SpikingNet<F> {
 
     /// Adds one sample's gradients to `grads`, from `dc = dL/dc` of its scores and the pass
     /// in `scratch`.
-    fn backward(&self, x: &[F], dc: &[F], scratch: &mut Scratch<F>, grads: &mut Gradients<F>) {
+    fn backward(
+        &self,
+        x: &[F],
+        dc: &[F],
+        scratch: &mut Scratch<F>,
+        grads: &mut Gradients<F>,
+        mut record: Option<&mut Vec<Vec<F>>>,
+    ) {
         let steps = self.steps();
         let last = self.layers().len() - 1;
         let surrogate = self.surrogate();
@@ -450,6 +415,9 @@ impl<F: Real> SpikingNet<F> {
                         *next = *d;
                     }
                 }
+            }
+            if let Some(r) = record.as_deref_mut() {
+                r[l].clone_from(di);
             }
             if let (Some(dr), true) = (grads.recurrent[l].as_mut(), steps > 1) {
                 // dW_rec += dI_t ⊗ s_{t−1} over the neurons that spiked the step before.

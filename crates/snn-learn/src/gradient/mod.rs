@@ -27,9 +27,10 @@
 //! numbers are the same on one core or many.
 
 mod bptt;
+mod pass;
 mod train;
 
-pub use bptt::{Gradients, Pass};
+pub use pass::{Backprop, Gradients, Pass};
 pub use train::{initial, Adam, GradHistory, GradTraining};
 
 use std::fmt::Debug;

@@ -38,6 +38,35 @@ pub struct SpikeTrains {
 }
 
 impl SpikeTrains {
+    /// The spikes of a row-major raster of `n` neurons (`spiked(k)` for entry `k = step·n +
+    /// neuron`, `len` entries), for spikes that come from elsewhere (a network trained by
+    /// gradient keeps its spikes as 0/1 per step and neuron).
+    ///
+    /// # Errors
+    /// `n` of 0; `len` not a multiple of `n`; more steps or neurons than a `u32` counts.
+    pub fn from_raster(n: usize, len: usize, spiked: impl Fn(usize) -> bool) -> Result<Self> {
+        crate::check::nonzero("neurons", n)?;
+        if !len.is_multiple_of(n) {
+            return Err(SnnError::LengthMismatch {
+                name: "raster (a whole number of steps of n neurons)",
+                expected: len.next_multiple_of(n),
+                got: len,
+            });
+        }
+        if u32::try_from(len / n).is_err() || u32::try_from(n).is_err() {
+            return Err(SnnError::TooFew {
+                name: "u32 indices for the raster's steps and neurons",
+                min: len,
+                got: u32::MAX as usize,
+            });
+        }
+        let mut out = SpikeTrains::default();
+        for k in (0..len).filter(|&k| spiked(k)) {
+            out.step.push((k / n) as u32);
+            out.neuron.push((k % n) as u32);
+        }
+        Ok(out)
+    }
     /// Neuron index of each spike, in time order.
     pub fn neurons(&self) -> &[u32] {
         &self.neuron
