@@ -305,8 +305,11 @@ fn digit_tiles_show_their_pixels_and_captions() {
         .collect();
     let svg = parse(digits(&tiles, 8, "digits").unwrap().svg());
     // 64 squares per tile, in tile order, then one outline per tile.
-    let squares: Vec<&(String, [f64; 4])> =
-        svg.rects.iter().filter(|(fill, _)| fill != "none").collect();
+    let squares: Vec<&(String, [f64; 4])> = svg
+        .rects
+        .iter()
+        .filter(|(fill, _)| fill != "none")
+        .collect();
     let squares: Vec<_> = squares.into_iter().skip(1).collect(); // the background
     assert_eq!(squares.len(), 11 * 64, "one square per pixel");
     let hex = |(r, g, b): (u8, u8, u8)| format!("#{r:02X}{g:02X}{b:02X}");
@@ -316,13 +319,26 @@ fn digit_tiles_show_their_pixels_and_captions() {
         let w = sq[0].1[2];
         for (k, (fill, r)) in sq.iter().enumerate() {
             let g = (255.0 * (1.0 - tile.pixels[k])).round() as u8;
-            assert_eq!(fill, &format!("#{g:02X}{g:02X}{g:02X}"), "tile {i} pixel {k}");
+            assert_eq!(
+                fill,
+                &format!("#{g:02X}{g:02X}{g:02X}"),
+                "tile {i} pixel {k}"
+            );
             let (row, col) = ((k / 8) as f64, (k % 8) as f64);
-            assert!((r[0] - (x0 + col * w)).abs() < 0.6, "tile {i} pixel {k} column");
-            assert!((r[1] - (y0 + row * w)).abs() < 0.6, "tile {i} pixel {k} row");
+            assert!(
+                (r[0] - (x0 + col * w)).abs() < 0.6,
+                "tile {i} pixel {k} column"
+            );
+            assert!(
+                (r[1] - (y0 + row * w)).abs() < 0.6,
+                "tile {i} pixel {k} row"
+            );
         }
         let caption = svg.texts.iter().find(|t| t.s == tile.caption).unwrap();
-        assert!((caption.x - (x0 + 4.0 * w)).abs() < w, "caption {i} centred under its tile");
+        assert!(
+            (caption.x - (x0 + 4.0 * w)).abs() < w,
+            "caption {i} centred under its tile"
+        );
         assert!(caption.y > y0 + 8.0 * w - 1.0, "caption {i} under its tile");
         let c = if tile.right { RIGHT_COLOR } else { WRONG_COLOR };
         let want = hex((c.0, c.1, c.2));
