@@ -225,3 +225,45 @@ fn train_learns_the_digits() {
         v["test_accuracy"]
     );
 }
+
+#[test]
+fn train_recurrent_max_membrane_and_f32() {
+    let base = ["--dataset", "iris", "--epochs", "40", "--seed", "3"];
+    // A recurrent hidden layer adds its 16 x 16 recurrent weights, the same on 1 or 2 threads.
+    let mut args = base.to_vec();
+    args.push("--recurrent");
+    let (one, two) = (train_json("1", &args), train_json("2", &args));
+    assert_eq!(one["recurrent"], true);
+    assert_eq!(one["parameters"], 4 * 16 + 16 * 16 + 16 + 16 * 3 + 3);
+    assert_eq!(one["loss"], two["loss"]);
+    assert!(one["test_accuracy"].as_f64().unwrap() >= 0.85, "{}", one);
+    // The max-membrane readout and f32 both learn Iris.
+    for extra in [
+        &["--readout", "max-membrane"][..],
+        &["--precision", "f32"][..],
+    ] {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        let v = train_json("2", &args);
+        assert!(
+            v["test_accuracy"].as_f64().unwrap() >= 0.85,
+            "{extra:?}: {v}"
+        );
+        let loss = v["loss"].as_array().unwrap();
+        assert!(loss[39].as_f64() < loss[0].as_f64(), "{extra:?}: {v}");
+    }
+    // An export that NIR's readers would not run is refused before training, naming --nir.
+    let nir = std::env::temp_dir().join("snn-cli-recurrent.nir");
+    for extra in [&["--recurrent"][..], &["--readout", "max-membrane"][..]] {
+        let mut all = vec!["train", "--epochs", "1", "--nir", nir.to_str().unwrap()];
+        all.extend(extra);
+        let (code, out, err) = snn(&all);
+        assert_ne!(code, 0, "{extra:?}");
+        assert!(out.is_empty(), "{extra:?}: {out}");
+        assert!(
+            err.contains("--nir:") && err.trim_end().lines().count() == 1,
+            "{err}"
+        );
+        assert!(!nir.exists(), "nothing written");
+    }
+}
