@@ -22,6 +22,10 @@ snntorch 1.0.0, norse 1.1.0, nir 1.0.8, nirtorch 2.6). Uses the release `snn` bi
    the files their commands write.
 5. A two-layer network trained by gradient on the digits (`snn train --nir`), run in both: its
    held-out accuracy within 3 points of ours (their neurons reset to 0, ours subtract).
+6. A network chain (snn-nir's `reader_chain` example: 40 sources spiking at given times ->
+   30 LIF neurons, delta synapses -> 10 LIF neurons, current synapses and a 1 ms delay),
+   written for each reader by `snn_nir::from_network_for`, run there with the same input
+   spikes step by step: the same spike count on every neuron of both layers as ours.
 
 Prints a table per part and `interop: N passed, N failed`.
 
@@ -101,6 +105,32 @@ def norse_counts(graph, x, steps, dt):
             out, state = net(x, state)
             counts = out if counts is None else counts + out
     return counts.numpy().astype(int)
+
+
+def snntorch_steps(graph, xs):
+    """Per-neuron spike counts of snnTorch's import of graph, fed xs[t] at step t."""
+    from snntorch.import_nir import import_from_nir
+    net = quiet(lambda: import_from_nir(graph))
+    for m in net.modules():
+        if hasattr(m, "reset_mem"):
+            m.reset_mem()
+    counts = 0
+    with torch.no_grad():
+        for x in xs:
+            out = net(x)
+            counts = counts + (out[0] if isinstance(out, tuple) else out)
+    return counts.numpy().astype(int).ravel()
+
+
+def norse_steps(graph, xs, dt):
+    import norse.torch as norse
+    net = quiet(lambda: norse.from_nir(graph, dt=dt))
+    state, counts = None, 0
+    with torch.no_grad():
+        for x in xs:
+            out, state = net(x, state)
+            counts = counts + out
+    return counts.numpy().astype(int).ravel()
 
 
 def first_argmax(counts):
@@ -252,6 +282,31 @@ def part_trained(tmp):
               "(they reset to 0 where our neurons subtract the threshold)")
 
 
+def part_network(tmp):
+    print("\n## 6. A network chain written for each reader (from_network_for), with given input spikes\n")
+    subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "snn-nir", "--example",
+                    "reader_chain"], cwd=ROOT, check=True)
+    r = subprocess.run([str(ROOT / "target" / "release" / "examples" / "reader_chain"), str(tmp)],
+                       capture_output=True, text=True, check=True)
+    d = json.loads(r.stdout)
+    xs = torch.zeros(d["steps"], 1, d["sources"])
+    for n, step in d["input"]:
+        xs[step, 0, n] = 1.0
+    print(f"{len(d['input'])} input spikes over {d['steps']} steps; ours: "
+          + ", ".join(f"{k} {sum(v)} spikes" for k, v in d["counts"].items()))
+    print("| reader | layer | neurons with our count | spikes there | spikes ours |\n|---|---|---|---|---|")
+    for tag, name in (("snntorch", "snnTorch"), ("norse", "Norse")):
+        for layers, layer in ((1, "hidden"), (2, "out")):
+            graph = nir.read(d["files"][tag][f"layers{layers}"])
+            theirs = (snntorch_steps(graph, xs) if tag == "snntorch"
+                      else norse_steps(graph, xs, float(d["dt_s"])))
+            ours = np.array(d["counts"][layer])
+            same = int((theirs == ours).sum())
+            print(f"| {name} | {layer} | {same} of {len(ours)} | {int(theirs.sum())} | {int(ours.sum())} |")
+            check(same == len(ours), f"{name}: the chain's {layer} layer fires our spike count on every neuron "
+                  f"({same} of {len(ours)})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", default="1-20")
@@ -267,6 +322,7 @@ def main():
         part_from_snntorch(x, tmp)
         part_snippets(tmp)
         part_trained(tmp)
+        part_network(tmp)
     print(f"\ninterop: {len(failures) == 0 and 'all passed' or str(len(failures)) + ' failed'}")
     return 1 if failures else 0
 

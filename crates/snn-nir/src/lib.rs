@@ -64,6 +64,7 @@
 
 mod classifier;
 mod display;
+mod for_reader;
 mod gradient;
 mod graph;
 mod io;
@@ -71,6 +72,7 @@ pub mod network;
 mod readers;
 
 pub use classifier::{exportable, from_classifier, to_classifier, write_classifier};
+pub use for_reader::from_network_for;
 pub use gradient::from_spiking_net;
 pub use graph::{Meta, NirGraph, Node};
 pub use io::{from_bytes, read, to_bytes, write};

@@ -44,7 +44,7 @@ fn key(kind: &str, k: usize, what: &str) -> String {
 }
 
 /// The chain of `net`: its source population, then each projection and its target.
-fn chain_of(net: &NetworkDescription) -> Result<(PopId, Vec<(usize, PopId)>)> {
+pub(crate) fn chain_of(net: &NetworkDescription) -> Result<(PopId, Vec<(usize, PopId)>)> {
     let pops = net.populations().len();
     let infos: Vec<_> = net.projections().iter().map(|p| p.info()).collect();
     let sources: Vec<usize> = (0..pops)
@@ -134,7 +134,7 @@ pub fn from_description(net: &NetworkDescription) -> Result<NirGraph> {
     chain_graph(net, false)
 }
 
-fn stdp_text(rule: &snn_core::network::Stdp) -> String {
+pub(crate) fn stdp_text(rule: &snn_core::network::Stdp) -> String {
     format!(
         "STDP: tau+ {} ms, tau- {} ms, A+ {}, A- {}, w_max {}, {:?} pairing",
         rule.tau_pre_ms(),

@@ -84,6 +84,23 @@ pub(crate) enum Channel {
     Conductance { tau_syn: f64, e_rev: f64 },
 }
 
+impl Synapse {
+    /// What one step does with this synapse's state in a neuron of `target`, as the network
+    /// steps it: `(decay, gain)`, where the state (nA for a current synapse) decays by `decay`
+    /// per step (`e^{−dt/τ_s}`) and moves the potential by `gain` mV per unit of state at the
+    /// step's start (`R·κ`, `κ = τ_s/(τ_s − τ_m)·(e^{−dt/τ_s} − e^{−dt/τ_m})` with exact
+    /// integration, `dt/τ_m` with Euler; a delta synapse: `(0, 1)`, its
+    /// jump added before the step's relaxation). For a conductance synapse, `gain` is the
+    /// dimensionless `R·ḡ` per nS.
+    ///
+    /// # Errors
+    /// A conductance synapse into a target without exact integration.
+    pub fn step_constants(&self, target: &LifParams) -> Result<(f64, f64)> {
+        let c = ChannelConsts::new(Channel::of(self), target)?;
+        Ok((c.decay, c.gain))
+    }
+}
+
 impl Channel {
     pub(crate) fn of(s: &Synapse) -> Self {
         match *s {
