@@ -80,7 +80,7 @@ pub fn from_network_for(net: &Network, reader: Reader, freeze: bool) -> Result<N
         };
         if let (Some(rule), false) = (&info.plasticity, freeze) {
             return refuse(format!(
-                "its projection is plastic ({}), which NIR cannot say; export it frozen (--freeze), its weights as they are now",
+                "its projection is plastic ({}), which NIR cannot say; export it frozen (freeze = true), its weights as they are now",
                 stdp_text(rule)
             ));
         }

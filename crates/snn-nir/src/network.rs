@@ -255,6 +255,15 @@ fn chain_graph(net: &NetworkDescription, freeze: bool) -> Result<NirGraph> {
             ),
             (key("proj", k, "w_shared"), Meta::number(info.synapse.w())),
             (
+                key("proj", k, "synapses"),
+                Meta::vector(
+                    net.synapse_pairs(*proj)?
+                        .iter()
+                        .map(|&(i, j)| (j * n_from + i) as f64)
+                        .collect(),
+                ),
+            ),
+            (
                 key("proj", k, "w"),
                 Meta::Numbers {
                     values: dense,
@@ -471,13 +480,34 @@ pub fn to_description(
             .unwrap_or(nname)
             .to_string();
         let id = b.population(&name, &params, n_to)?;
+        // The synapses: ours lists them (a sparse projection stays sparse); from another
+        // writer, the nonzero weights of the dense matrix are the synapses.
+        let listed = g
+            .meta(&key("proj", k, "synapses"))
+            .and_then(Meta::as_numbers)
+            .filter(|_| ours);
+        let flat: Vec<usize> = match listed {
+            Some(list) => list.iter().map(|&x| x as usize).collect(),
+            None if ours => (0..n_from * n_to).collect(),
+            None => (0..n_from * n_to).filter(|&f| w[f] != 0.0).collect(),
+        };
+        if let Some(&bad) = flat.iter().find(|&&f| f >= n_from * n_to) {
+            return Err(NirError::Format(format!(
+                "{}: synapse {bad} outside the {n_to} x {n_from} matrix",
+                key("proj", k, "synapses")
+            )));
+        }
+        let mut pairs: Vec<(usize, usize)> =
+            flat.iter().map(|&f| (f % n_from, f / n_from)).collect();
+        pairs.sort_unstable();
         let shared = ours && num(&key("proj", k, "shared")) == Some(1.0);
         let mut conn = match (shared, num(&key("proj", k, "w_shared"))) {
-            (true, Some(ws)) if w.iter().all(|&x| x == ws) => {
+            (true, Some(ws)) if pairs.iter().all(|&(i, j)| w[j * n_from + i] == ws) => {
                 Connection::new(synapse(ws), Connectivity::AllToAll)
             }
             _ => {
-                per_synapse.push((ids.len() - 1, n_from, n_to, w));
+                let rows: Vec<f64> = pairs.iter().map(|&(i, j)| w[j * n_from + i]).collect();
+                per_synapse.push((ids.len() - 1, rows));
                 Connection::new(synapse(0.0), Connectivity::AllToAll).per_synapse(true)
             }
         };
@@ -487,17 +517,17 @@ pub fn to_description(
             1.0
         };
         conn = conn.delay_ms(delay * dt_ms);
-        b.connect(ids[ids.len() - 1], id, conn)?;
+        if pairs.len() == n_from * n_to {
+            b.connect(ids[ids.len() - 1], id, conn)?;
+        } else {
+            b.connect_pairs(ids[ids.len() - 1], id, conn, &pairs)?;
+        }
         ids.push(id);
         n_from = n_to;
     }
     let mut desc = b.describe(seed)?;
-    for (proj, n_from, n_to, w) in per_synapse {
-        // Rows by source, targets ascending (all-to-all): w[source][target] = W[target][source].
-        let rows: Vec<f64> = (0..n_from)
-            .flat_map(|i| (0..n_to).map(move |j| (i, j)))
-            .map(|(i, j)| w[j * n_from + i])
-            .collect();
+    for (proj, rows) in per_synapse {
+        // By source, targets ascending: the order of the pairs, sorted.
         desc = desc.with_weights(proj, &rows)?;
     }
     Ok((desc, ids))

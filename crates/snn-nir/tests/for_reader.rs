@@ -296,7 +296,7 @@ fn a_plastic_projection_is_refused_unless_frozen() {
     for r in Reader::ALL {
         let e = from_network_for(&net, r, false).unwrap_err().to_string();
         assert!(
-            e.contains(r.name()) && e.contains("node pop1") && e.contains("--freeze"),
+            e.contains(r.name()) && e.contains("node pop1") && e.contains("freeze = true"),
             "{e}"
         );
         assert!(from_network_for(&net, r, true).is_ok());

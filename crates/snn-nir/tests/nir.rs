@@ -357,6 +357,14 @@ mod network {
             write(&g, &path).unwrap();
             let (mut back, ids) = to_network(&read(&path).unwrap(), input, 5).unwrap();
             assert_eq!(ids.len(), 3);
+            // The sparse projection stays sparse: the same synapses, not all 750 pairs.
+            let (sa, sb) = (net.synapses_of(0).unwrap(), back.synapses_of(0).unwrap());
+            assert_eq!(sa, sb);
+            assert!(sa < 600, "{sa} of 750 pairs");
+            assert_eq!(
+                net.description().synapse_pairs(0).unwrap(),
+                back.description().synapse_pairs(0).unwrap()
+            );
             let rec = NetRecord::spikes();
             let (x, y) = (net.run(3000, &rec).unwrap(), back.run(3000, &rec).unwrap());
             let mut spikes = 0;
@@ -383,6 +391,8 @@ mod network {
         let mut g = from_network(&net).unwrap();
         g.metadata.retain(|(k, _)| k == "dt");
         let (back, _) = to_network(&g, Source::poisson(30, 60.0), 5).unwrap();
+        // Another writer's zeros are no synapse: the projection comes back as sparse as drawn.
+        assert_eq!(back.synapses_of(0).unwrap(), net.synapses_of(0).unwrap());
         let (a, b) = (net.projection(0).unwrap(), back.projection(0).unwrap());
         assert_eq!(b.delay_steps, 1);
         assert!(b.per_synapse);

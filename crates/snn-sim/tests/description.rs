@@ -182,3 +182,65 @@ fn refining_a_description_checks_every_value() {
     assert_eq!(net.weights(0).unwrap().unwrap(), w.as_slice());
     assert_eq!(net.v(dst).unwrap(), &[-60.0, -55.0, -52.0]);
 }
+
+/// A projection built from listed synapses has exactly those, in the documented order, runs
+/// like the same synapses drawn by a rule, and refuses bad lists by name.
+#[test]
+fn given_synapses_are_exactly_the_listed_ones() {
+    use snn_sim::network::{Connection, Connectivity, NetRecord, Network, Source, Synapse};
+    let lif = snn_sim::LifParams::builder().t_ref(0.0).build().unwrap();
+    let drawn = |given: Option<&[(usize, usize)]>| {
+        let mut b = Network::builder();
+        b.dt(0.1).unwrap();
+        let s = b.source("in", Source::poisson(20, 80.0)).unwrap();
+        let a = b.population("a", &lif, 15).unwrap();
+        let conn = Connection::new(Synapse::Delta { w: 4.0 }, Connectivity::Probability(0.3));
+        match given {
+            None => b.connect(s, a, conn).unwrap(),
+            Some(pairs) => b.connect_pairs(s, a, conn, pairs).unwrap(),
+        }
+        b.build(4).unwrap()
+    };
+    let mut by_rule = drawn(None);
+    let mut pairs = by_rule.description().synapse_pairs(0).unwrap();
+    assert!(pairs.len() > 40 && pairs.len() < 200, "{}", pairs.len());
+    pairs.reverse(); // any order
+    let mut listed = drawn(Some(&pairs));
+    pairs.reverse();
+    assert_eq!(listed.description().synapse_pairs(0).unwrap(), pairs);
+    assert_eq!(
+        listed.description().projection(0).unwrap().connectivity(),
+        Connectivity::Given
+    );
+    let rec = NetRecord::spikes();
+    let (x, y) = (
+        by_rule.run(2000, &rec).unwrap(),
+        listed.run(2000, &rec).unwrap(),
+    );
+    assert_eq!(x.populations()[1].spikes(), y.populations()[1].spikes());
+    assert!(x.populations()[1].spikes().len() > 10);
+
+    let mut b = Network::builder();
+    b.dt(0.1).unwrap();
+    let s = b.source("in", Source::poisson(3, 10.0)).unwrap();
+    let a = b.population("a", &lif, 2).unwrap();
+    let c = || Connection::new(Synapse::Delta { w: 1.0 }, Connectivity::AllToAll);
+    let e = b
+        .connect_pairs(s, a, c(), &[(0, 2)])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("synapse target"), "{e}");
+    let e = b
+        .connect_pairs(s, a, c(), &[(0, 1), (0, 1)])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("pairs"), "{e}");
+    let e = b
+        .connect_pairs(a, a, c(), &[(1, 1)])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("itself"), "{e}");
+    let given = Connection::new(Synapse::Delta { w: 1.0 }, Connectivity::Given);
+    let e = b.connect(s, a, given).unwrap_err().to_string();
+    assert!(e.contains("connect_pairs"), "{e}");
+}

@@ -10,7 +10,7 @@ use super::poisson::PoissonCount;
 use super::seed::stream;
 use super::source::Source;
 use super::synapse::{Channel, ChannelConsts, Synapse};
-use super::{Connection, PopId};
+use super::{Connection, Connectivity, PopId};
 use crate::error::{positive, Result, SnnError, MAX_BYTES};
 use crate::neuron::LifParams;
 
@@ -30,6 +30,8 @@ struct ProjSpec {
     to: usize,
     conn: Connection,
     delay: usize,
+    /// The synapses of a [`Connectivity::Given`] projection.
+    given: Option<connect::Csr>,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +165,9 @@ impl NetworkBuilder {
             None => 1,
             Some(d) => delay_steps(d, dt)?,
         };
+        if conn.connectivity == Connectivity::Given {
+            return Err(connect::given_needs_pairs());
+        }
         let same = from == to && !conn.autapses;
         connect::max_synapses(conn.connectivity, n_s, target.n, same)?;
         self.projs.push(ProjSpec {
@@ -170,7 +175,38 @@ impl NetworkBuilder {
             to: to.index(),
             conn,
             delay,
+            given: None,
         });
+        Ok(())
+    }
+
+    /// Connects `from` to `to` through exactly the synapses `pairs`, `(source index, target
+    /// index)` in any order (a projection read from a file, or a connectivity drawn
+    /// elsewhere); `conn` gives everything else (its connectivity becomes
+    /// [`Connectivity::Given`]). Per-synapse weights are in the order of
+    /// [`ProjectionDescription::weights`](super::ProjectionDescription::weights): by source,
+    /// targets ascending.
+    ///
+    /// # Errors
+    /// As [`connect`](Self::connect); an index out of range, a pair listed twice, or a
+    /// neuron onto itself in one population without autapses.
+    pub fn connect_pairs(
+        &mut self,
+        from: PopId,
+        to: PopId,
+        mut conn: Connection,
+        pairs: &[(usize, usize)],
+    ) -> Result<()> {
+        let n_s = self.group(from, "source population")?.n;
+        let n_t = self.group(to, "target population")?.n;
+        let same = from == to && !conn.autapses;
+        let csr = connect::from_pairs(pairs, n_s, n_t, same)?;
+        conn.connectivity = Connectivity::AllToAll;
+        self.connect(from, to, conn)?;
+        if let Some(p) = self.projs.last_mut() {
+            p.conn.connectivity = Connectivity::Given;
+            p.given = Some(csr);
+        }
         Ok(())
     }
 
@@ -214,7 +250,10 @@ impl NetworkBuilder {
             let n_s = self.groups[p.from].n;
             let n_t = self.groups[p.to].n;
             let same = p.from == p.to && !p.conn.autapses;
-            let syn = connect::max_synapses(p.conn.connectivity, n_s, n_t, same)?;
+            let syn = match &p.given {
+                Some(csr) => csr.len() as u64,
+                None => connect::max_synapses(p.conn.connectivity, n_s, n_t, same)?,
+            };
             let per = match (p.conn.per_synapse, p.conn.plasticity.is_some()) {
                 (false, _) => 4,
                 // The starting weights (description) and the weights now (state).
@@ -259,7 +298,10 @@ impl NetworkBuilder {
             let same = p.from == p.to && !p.conn.autapses;
             let mut rng = stream(seed, 1, index as u64);
             let (n_from, n_to) = (self.groups[p.from].n, self.groups[p.to].n);
-            let csr = connect::draw(p.conn.connectivity, n_from, n_to, same, &mut rng)?;
+            let csr = match &p.given {
+                Some(csr) => csr.clone(),
+                None => connect::draw(p.conn.connectivity, n_from, n_to, same, &mut rng)?,
+            };
             csr.check_targets(n_to)?;
             let w = p.conn.synapse.w();
             projections.push(ProjectionDescription {

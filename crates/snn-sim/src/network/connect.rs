@@ -21,6 +21,10 @@ pub enum Connectivity {
     AllToAll,
     /// Source `i` to target `i`; the two populations must have the same size.
     OneToOne,
+    /// Exactly the synapses listed by
+    /// [`NetworkBuilder::connect_pairs`](super::NetworkBuilder::connect_pairs) (a projection
+    /// read from a file, or drawn elsewhere); not drawn, so not usable with `connect`.
+    Given,
 }
 
 /// Synapses by source neuron: the targets of source `i` are
@@ -79,7 +83,7 @@ pub(crate) fn max_synapses(rule: Connectivity, n_s: usize, n_t: usize, same: boo
             }
             (k as u64).saturating_mul(n_t as u64)
         }
-        Connectivity::AllToAll => pairs,
+        Connectivity::AllToAll | Connectivity::Given => pairs,
         Connectivity::OneToOne => {
             if n_s != n_t {
                 return Err(SnnError::LengthMismatch {
@@ -142,7 +146,57 @@ pub(crate) fn draw(
             }
         }),
         Connectivity::FixedInDegree(k) => fixed_in_degree(k, n_s, n_t, same, rng),
+        Connectivity::Given => return Err(given_needs_pairs()),
     })
+}
+
+/// The error for drawing [`Connectivity::Given`], which has nothing to draw from.
+pub(crate) fn given_needs_pairs() -> SnnError {
+    SnnError::Unsupported {
+        name: "connectivity",
+        why: "Connectivity::Given lists its synapses: connect with NetworkBuilder::connect_pairs",
+    }
+}
+
+/// The synapses of `pairs` (`(source, target)`, any order) as rows by source, targets
+/// ascending.
+///
+/// # Errors
+/// An index out of range, a pair given twice, or a neuron onto itself when `same`.
+pub(crate) fn from_pairs(
+    pairs: &[(usize, usize)],
+    n_s: usize,
+    n_t: usize,
+    same: bool,
+) -> Result<Csr> {
+    let mut sorted = pairs.to_vec();
+    sorted.sort_unstable();
+    for (k, &(i, j)) in sorted.iter().enumerate() {
+        for (name, index, len) in [("synapse source", i, n_s), ("synapse target", j, n_t)] {
+            if index >= len {
+                return Err(SnnError::IndexOutOfRange { name, index, len });
+            }
+        }
+        if k > 0 && sorted[k - 1] == (i, j) {
+            return Err(SnnError::Unsupported {
+                name: "pairs",
+                why: "a (source, target) pair is listed twice",
+            });
+        }
+        if same && i == j {
+            return Err(SnnError::Unsupported {
+                name: "pairs",
+                why: "a neuron onto itself, and autapses are off",
+            });
+        }
+    }
+    let mut at = 0;
+    Ok(by_source(n_s, |i, out| {
+        while at < sorted.len() && sorted[at].0 == i {
+            out.push(sorted[at].1 as u32);
+            at += 1;
+        }
+    }))
 }
 
 /// Builds rows source by source.

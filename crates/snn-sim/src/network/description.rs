@@ -271,6 +271,19 @@ impl NetworkDescription {
         let p = self.projection(index)?;
         dense(self, p, p.weights.as_deref())
     }
+    /// The synapses of projection `index`, `(source, target)`, by source, targets ascending
+    /// (the order of [`ProjectionDescription::weights`]): what
+    /// [`NetworkBuilder::connect_pairs`](super::NetworkBuilder::connect_pairs) takes to
+    /// build the same projection again.
+    ///
+    /// # Errors
+    /// An unknown projection.
+    pub fn synapse_pairs(&self, index: usize) -> Result<Vec<(usize, usize)>> {
+        let p = self.projection(index)?;
+        Ok((0..p.csr.start.len().saturating_sub(1))
+            .flat_map(|i| p.csr.row(i).iter().map(move |&j| (i, j as usize)))
+            .collect())
+    }
     /// In-degree of every neuron of the target of projection `index`.
     ///
     /// # Errors
