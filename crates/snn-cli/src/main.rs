@@ -12,6 +12,7 @@ mod figures;
 mod grad;
 mod lif;
 mod network;
+mod network_spec;
 mod nir;
 mod plot_bench;
 mod stdp;

@@ -1,4 +1,4 @@
-//! `snn network`: the Brunel (2000) network.
+//! `snn network`: the Brunel (2000) network, or any network from a file (`--spec`).
 
 use std::time::Instant;
 
@@ -13,21 +13,26 @@ use crate::common::*;
 /// The flags of `snn network`.
 #[derive(Args)]
 pub(crate) struct NetworkArgs {
-    #[arg(long, allow_negative_numbers = true, help = G.help())]
-    g: f64,
-    #[arg(long, allow_negative_numbers = true, help = NU_RATIO.help())]
-    nu_ratio: f64,
+    /// A network file (JSON; the format: docs/network-files/README.md) to run instead of
+    /// Brunel's model; --duration-ms, --skip-ms and --seed override the file's.
+    #[arg(long, conflicts_with_all = ["g", "nu_ratio", "scale", "dt_ms"])]
+    spec: Option<std::path::PathBuf>,
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "spec", help = G.help())]
+    g: Option<f64>,
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "spec", help = NU_RATIO.help())]
+    nu_ratio: Option<f64>,
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true, help = SCALE.help())]
     scale: f64,
-    #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true, help = DURATION.help())]
-    duration_ms: f64,
+    #[arg(long, allow_negative_numbers = true, help = DURATION.help())]
+    duration_ms: Option<f64>,
     #[arg(long, default_value_t = 0.1, allow_negative_numbers = true, help = DT.help())]
     dt_ms: f64,
-    /// Seed of the connectivity, the Poisson input and the initial potentials.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true, help = SKIP.help())]
-    skip_ms: f64,
+    /// Seed of the connectivity, the Poisson input and the initial potentials (default 1,
+    /// or the file's).
+    #[arg(long)]
+    seed: Option<u64>,
+    #[arg(long, allow_negative_numbers = true, help = SKIP.help())]
+    skip_ms: Option<f64>,
     /// Step on every core (rayon; honours RAYON_NUM_THREADS). Same spikes as one thread.
     #[arg(long)]
     threads: bool,
@@ -63,6 +68,9 @@ pub(crate) const NETWORK_FLAGS: Flags = &[&G, &NU_RATIO, &SCALE, &DT, &DURATION,
 
 /// `snn network`.
 pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
+    if let Some(path) = &args.spec {
+        return crate::network_spec::run(path, &args_overrides(&args));
+    }
     let NetworkArgs {
         g,
         nu_ratio,
@@ -72,7 +80,15 @@ pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
         seed,
         skip_ms,
         threads,
+        ..
     } = args;
+    // clap requires --g and --nu-ratio without --spec.
+    let (g, nu_ratio) = (g.unwrap_or(f64::NAN), nu_ratio.unwrap_or(f64::NAN));
+    let (duration_ms, seed, skip_ms) = (
+        duration_ms.unwrap_or(1000.0),
+        seed.unwrap_or(1),
+        skip_ms.unwrap_or(0.0),
+    );
     let flags = NETWORK_FLAGS;
     let e = |e: SnnError| describe(&e, flags);
     let model = Brunel {
@@ -129,4 +145,13 @@ pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
         "threads": net.threads_used(),
     })
     .to_string())
+}
+
+fn args_overrides(a: &NetworkArgs) -> crate::network_spec::Overrides {
+    crate::network_spec::Overrides {
+        duration_ms: a.duration_ms,
+        skip_ms: a.skip_ms,
+        seed: a.seed,
+        threads: a.threads,
+    }
 }
