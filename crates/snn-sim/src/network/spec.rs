@@ -516,9 +516,22 @@ impl NetworkSpec {
     /// What the builder refuses (a delay below one step, an in-degree above the source
     /// population, a network above the memory limit, …), named by the file's path of the item.
     pub fn describe(&self) -> Result<NetworkDescription, SpecError> {
-        let with = |path: &str, e: SnnError| SpecError {
-            path: path.to_string(),
-            why: e.to_string(),
+        // The field a builder's error is about, where the file has one.
+        let with = |path: &str, e: SnnError| {
+            let field = match e.parameter() {
+                Some("delay") => ".delay_ms",
+                Some("source neurons for in_degree") => ".connectivity.k",
+                Some("p") => ".connectivity.p",
+                Some("one-to-one target population") => ".connectivity",
+                Some("spike source") => ".source.spikes",
+                Some("rate") => ".rate_hz",
+                Some("c") => ".source.c",
+                _ => "",
+            };
+            SpecError {
+                path: format!("{path}{field}"),
+                why: e.to_string(),
+            }
         };
         let mut b: NetworkBuilder = Network::builder();
         b.dt(self.dt_ms).map_err(|e| with("dt_ms", e))?;
