@@ -218,7 +218,12 @@ fn network_errors_name_the_flag() {
         (vec!["--g", "-1", "--nu-ratio", "2"], "--g"),
         (vec!["--g", "5", "--nu-ratio", "0"], "--nu-ratio"),
         (
-            vec!["--g", "5", "--nu-ratio", "2", "--scale", "1.5"],
+            vec!["--g", "5", "--nu-ratio", "2", "--scale", "1500"],
+            "--scale",
+        ),
+        (
+            // In range, but above the memory limit: refused before anything is allocated.
+            vec!["--g", "5", "--nu-ratio", "2", "--scale", "100"],
             "--scale",
         ),
         (
@@ -339,7 +344,7 @@ fn the_range_in_the_help_is_the_range_checked() {
                 "20",
             ],
             "--scale",
-            "[0.008, 1]",
+            "[0.008, 1000]",
             "0.0079",
             "0.008",
         ),

@@ -48,17 +48,18 @@ impl Brunel {
     pub const G: Param = Param::new("g", "", Values::NonNegative);
     /// External rate over threshold rate, `nu_ext/nu_thr`: > 0.
     pub const NU_RATIO: Param = Param::new("nu_ratio", "", Values::Positive);
-    /// Size relative to the paper's 12,500 neurons: in [0.008, 1] (at least 20 inhibitory
-    /// neurons).
+    /// Size relative to the paper's 12,500 neurons: in [0.008, 1000] (at least 20 inhibitory
+    /// neurons); above 1 the in-degrees stay the paper's, and the memory limit
+    /// ([`MAX_BYTES`](crate::MAX_BYTES)) refuses a network too large before it is built.
     pub const SCALE: Param = Param::new(
         "scale",
         "",
         Values::Within {
             lo: 0.008,
-            hi: 1.0,
+            hi: 1000.0,
             lo_open: false,
             hi_open: false,
-            text: "[0.008, 1]",
+            text: "[0.008, 1000]",
         },
     );
     /// The paper's network (scale 1, dt 0.1 ms, D 1.5 ms) at `g` and `ν_ext/ν_thr`.
@@ -89,13 +90,14 @@ impl Brunel {
     pub fn n_i(&self) -> usize {
         (2_500.0 * self.scale).round() as usize
     }
-    /// Excitatory in-degree `C_E = round(0.1·N_E)`.
+    /// Excitatory in-degree `C_E = round(0.1·N_E)` up to the paper's size, the paper's 1,000
+    /// above it (the network grows, each neuron's input stays: the regimes stay the paper's).
     pub fn c_e(&self) -> usize {
-        (0.1 * self.n_e() as f64).round() as usize
+        (0.1 * self.n_e().min(10_000) as f64).round() as usize
     }
-    /// Inhibitory in-degree `C_I = round(0.1·N_I)`.
+    /// Inhibitory in-degree `C_I = round(0.1·N_I)` up to the paper's size, 250 above it.
     pub fn c_i(&self) -> usize {
-        (0.1 * self.n_i() as f64).round() as usize
+        (0.1 * self.n_i().min(2_500) as f64).round() as usize
     }
     /// Excitatory weight `J = 0.1 mV · 1000 / C_E` (0.1 mV at scale 1).
     pub fn j_mv(&self) -> f64 {
@@ -129,7 +131,7 @@ impl Brunel {
     /// value before it prints what the value gives.
     ///
     /// # Errors
-    /// `g` negative or not finite, `nu_ratio` not positive, `scale` outside [0.008, 1], a
+    /// `g` negative or not finite, `nu_ratio` not positive, `scale` outside [0.008, 1000], a
     /// bad `dt_ms` or `delay_ms`.
     pub fn validate(&self) -> Result<()> {
         Self::G.check(self.g)?;
