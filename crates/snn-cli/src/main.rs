@@ -11,6 +11,7 @@ mod encode;
 mod figures;
 mod grad;
 mod lif;
+mod nest;
 mod network;
 mod network_spec;
 mod nir;

@@ -36,6 +36,11 @@ pub(crate) struct NetworkArgs {
     /// Step on every core (rayon; honours RAYON_NUM_THREADS). Same spikes as one thread.
     #[arg(long)]
     threads: bool,
+    /// Writes the network (its drawn synapses, weights, starting potentials and delays) as a
+    /// self-contained PyNEST script, DIR/network.py, instead of running it (see
+    /// docs/networks.md: NEST for more machines).
+    #[arg(long)]
+    export_nest: Option<std::path::PathBuf>,
 }
 
 const G: Flag = Flag::new(
@@ -80,6 +85,7 @@ pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
         seed,
         skip_ms,
         threads,
+        export_nest: args_nest,
         ..
     } = args;
     // clap requires --g and --nu-ratio without --spec.
@@ -110,6 +116,20 @@ pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
     let start = Instant::now();
     let (mut net, pe, pi) = model.build(seed).map_err(e)?;
     let build_seconds = start.elapsed().as_secs_f64();
+    if let Some(dir) = &args_nest {
+        let record = [("e".to_string(), pe), ("i".to_string(), pi)];
+        let script = crate::nest::export(
+            net.description(),
+            &record,
+            duration_ms,
+            skip as f64 * dt_ms,
+            dir,
+        )?;
+        return Ok(
+            json!({"export_nest": script, "neurons": net.neurons(), "synapses": net.synapses()})
+                .to_string(),
+        );
+    }
     net.set_parallel(threads);
     if skip > 0 {
         net.run(skip, &NetRecord::counts()).map_err(e)?;
@@ -153,5 +173,6 @@ fn args_overrides(a: &NetworkArgs) -> crate::network_spec::Overrides {
         skip_ms: a.skip_ms,
         seed: a.seed,
         threads: a.threads,
+        export_nest: a.export_nest.clone(),
     }
 }

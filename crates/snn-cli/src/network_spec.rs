@@ -34,6 +34,19 @@ pub(crate) fn run(path: &std::path::Path, o: &Overrides) -> Result<String, Strin
     let desc = spec.describe().map_err(|e| format!("{flag} {file}: {e}"))?;
     let mut net = Network::new(desc).map_err(|e| format!("{flag} {file}: {e}"))?;
     let build_seconds = start.elapsed().as_secs_f64();
+    if let Some(dir) = &o.export_nest {
+        let script = crate::nest::export(
+            net.description(),
+            &spec.recorded(),
+            spec.duration_ms(),
+            spec.skip_ms(),
+            dir,
+        )?;
+        return Ok(
+            json!({"export_nest": script, "neurons": net.neurons(), "synapses": net.synapses()})
+                .to_string(),
+        );
+    }
     net.set_parallel(o.threads);
     let e = |e: snn_core::SnnError| format!("{flag} {file}: {e}");
     if skip > 0 {
@@ -77,4 +90,5 @@ pub(crate) struct Overrides {
     pub(crate) skip_ms: Option<f64>,
     pub(crate) seed: Option<u64>,
     pub(crate) threads: bool,
+    pub(crate) export_nest: Option<std::path::PathBuf>,
 }

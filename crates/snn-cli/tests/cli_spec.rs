@@ -168,3 +168,48 @@ fn every_bad_field_is_one_line_naming_its_path() {
     let (code, _, err) = snn(&["network", "--spec", &file("brunel-ai.json"), "--g", "5"]);
     assert!(code != 0 && err.contains("--g"), "{err}");
 }
+
+#[test]
+fn export_nest_writes_the_drawn_network_and_refuses_what_nest_does_differently() {
+    let dir = temp("nest-ai");
+    let v = ok_json(&[
+        "network",
+        "--g",
+        "5",
+        "--nu-ratio",
+        "2",
+        "--scale",
+        "0.05",
+        "--export-nest",
+        dir.to_str().unwrap(),
+    ]);
+    let synapses = v["synapses"].as_u64().unwrap();
+    let script = std::fs::read_to_string(dir.join("network.py")).unwrap();
+    assert!(script.contains("iaf_psc_delta") && script.contains("import nest"));
+    // Every drawn synapse is in the arrays, 4 bytes per index, source and target.
+    let bytes: u64 = (0..4)
+        .map(|k| {
+            std::fs::metadata(dir.join(format!("proj{k}_source.u32")))
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert_eq!(bytes, 4 * synapses);
+    // The delay carries our convention: 1.5 ms here acts as 1.6 ms there.
+    assert!(script.contains("np.full(len(src), 1.6"), "{script}");
+    for (name, why) in [
+        ("chain-times.json", "given-time"),
+        ("song-stdp.json", "plastic"),
+    ] {
+        let (code, out, err) = snn(&[
+            "network",
+            "--spec",
+            &file(name),
+            "--export-nest",
+            temp("nest-refused").to_str().unwrap(),
+        ]);
+        assert!(code != 0 && out.is_empty(), "{name}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains("--export-nest") && err.contains(why), "{err}");
+    }
+}
