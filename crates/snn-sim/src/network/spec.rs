@@ -53,8 +53,12 @@ struct Input {
     path: String,
 }
 
-/// A network read from a file (see the [module docs](self)): parsed and checked field by
-/// field, built by [`describe`](Self::describe).
+/// A network read from a file: a JSON description of populations, spike sources,
+/// projections, Poisson inputs, the step, the seed and what to record, parsed and checked
+/// field by field (every bad field named by its path in the file), built by
+/// [`describe`](Self::describe) exactly as the same calls to [`NetworkBuilder`] would build
+/// it: Brunel's model from a file fires the spikes of [`Brunel`](super::Brunel) with the same
+/// seed. The format, field by field, is in `docs/network-files/README.md`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkSpec {
     dt_ms: f64,
