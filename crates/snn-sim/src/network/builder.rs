@@ -293,8 +293,9 @@ impl NetworkBuilder {
             });
         }
         let dt = self.groups[0].params.dt();
-        let mut projections = Vec::with_capacity(self.projs.len());
-        for (index, p) in self.projs.iter().enumerate() {
+        // Each projection draws from its own stream of the seed, so they can be drawn at once
+        // on rayon's threads and give the same synapses as one by one.
+        let draw = |(index, p): (usize, &ProjSpec)| -> Result<ProjectionDescription> {
             let same = p.from == p.to && !p.conn.autapses;
             let mut rng = stream(seed, 1, index as u64);
             let (n_from, n_to) = (self.groups[p.from].n, self.groups[p.to].n);
@@ -304,7 +305,7 @@ impl NetworkBuilder {
             };
             csr.check_targets(n_to)?;
             let w = p.conn.synapse.w();
-            projections.push(ProjectionDescription {
+            Ok(ProjectionDescription {
                 from: PopId::new(p.from),
                 to: PopId::new(p.to),
                 synapse: p.conn.synapse,
@@ -314,8 +315,24 @@ impl NetworkBuilder {
                 weights: p.conn.per_synapse.then(|| vec![w; csr.len()]),
                 csr,
                 plasticity: p.conn.plasticity,
-            });
-        }
+            })
+        };
+        #[cfg(feature = "parallel")]
+        let projections: Vec<ProjectionDescription> = {
+            use rayon::prelude::*;
+            self.projs
+                .par_iter()
+                .enumerate()
+                .map(draw)
+                .collect::<Result<_>>()?
+        };
+        #[cfg(not(feature = "parallel"))]
+        let projections: Vec<ProjectionDescription> = self
+            .projs
+            .iter()
+            .enumerate()
+            .map(draw)
+            .collect::<Result<_>>()?;
         Ok(NetworkDescription {
             id: next_id(),
             dt,
