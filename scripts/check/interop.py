@@ -82,31 +82,6 @@ def quiet(fn):
         return fn()
 
 
-def snntorch_counts(graph, x, steps):
-    from snntorch.import_nir import import_from_nir
-    net = quiet(lambda: import_from_nir(graph))
-    for m in net.modules():
-        if hasattr(m, "reset_mem"):
-            m.reset_mem()
-    counts = 0
-    with torch.no_grad():
-        for _ in range(steps):
-            out = net(x)
-            counts = counts + (out[0] if isinstance(out, tuple) else out)
-    return counts.numpy().astype(int)
-
-
-def norse_counts(graph, x, steps, dt):
-    import norse.torch as norse
-    net = quiet(lambda: norse.from_nir(graph, dt=dt))
-    state, counts = None, None
-    with torch.no_grad():
-        for _ in range(steps):
-            out, state = net(x, state)
-            counts = out if counts is None else counts + out
-    return counts.numpy().astype(int)
-
-
 def snntorch_steps(graph, xs):
     """Per-neuron spike counts of snnTorch's import of graph, fed xs[t] at step t."""
     from snntorch.import_nir import import_from_nir
@@ -119,7 +94,7 @@ def snntorch_steps(graph, xs):
         for x in xs:
             out = net(x)
             counts = counts + (out[0] if isinstance(out, tuple) else out)
-    return counts.numpy().astype(int).ravel()
+    return counts.numpy().astype(int)
 
 
 def norse_steps(graph, xs, dt):
@@ -130,7 +105,16 @@ def norse_steps(graph, xs, dt):
         for x in xs:
             out, state = net(x, state)
             counts = counts + out
-    return counts.numpy().astype(int).ravel()
+    return counts.numpy().astype(int)
+
+
+def snntorch_counts(graph, x, steps):
+    """The counts of snnTorch's import of graph, fed the same x at every step."""
+    return snntorch_steps(graph, [x] * steps)
+
+
+def norse_counts(graph, x, steps, dt):
+    return norse_steps(graph, [x] * steps, dt)
 
 
 def first_argmax(counts):
@@ -299,7 +283,7 @@ def part_network(tmp):
         for layers, layer in ((1, "hidden"), (2, "out")):
             graph = nir.read(d["files"][tag][f"layers{layers}"])
             theirs = (snntorch_steps(graph, xs) if tag == "snntorch"
-                      else norse_steps(graph, xs, float(d["dt_s"])))
+                      else norse_steps(graph, xs, float(d["dt_s"]))).ravel()
             ours = np.array(d["counts"][layer])
             same = int((theirs == ours).sum())
             print(f"| {name} | {layer} | {same} of {len(ours)} | {int(theirs.sum())} | {int(ours.sum())} |")

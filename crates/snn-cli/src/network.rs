@@ -141,30 +141,26 @@ pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
         out.population(pe).map_err(e)?,
         out.population(pi).map_err(e)?,
     );
-    Ok(json!({
+    let mut v = json!({
         "rate_hz": {"e": re.mean_rate_hz(), "i": ri.mean_rate_hz()},
         "cv_isi": {"e": re.cv_isi(), "i": ri.cv_isi()},
         "synchrony": {"e": re.synchrony(1.0), "i": ri.synchrony(1.0)},
-        "synaptic_events": out.synaptic_events(),
-        "seconds": seconds,
-        "events_per_second": out.synaptic_events() as f64 / seconds,
-        "build_seconds": build_seconds,
-        "neurons": net.neurons(),
-        "synapses": net.synapses(),
-        "bytes_per_synapse": net.synapse_bytes() as f64 / net.synapses().max(1) as f64,
         "g": g,
         "nu_ratio": nu_ratio,
         "nu_ext_hz": model.nu_ext_hz(),
         "j_mv": model.j_mv(),
         "scale": scale,
-        "dt_ms": dt_ms,
-        "duration_ms": steps as f64 * dt_ms,
-        "skip_ms": skip as f64 * dt_ms,
-        "measured_ms": out.duration_ms(),
         "seed": seed,
-        "threads": net.threads_used(),
-    })
-    .to_string())
+    });
+    let run = crate::network_spec::Run {
+        seconds,
+        build_seconds,
+        dt_ms,
+        steps,
+        skip,
+    };
+    run.figures(&net, &out, &mut v);
+    Ok(v.to_string())
 }
 
 fn args_overrides(a: &NetworkArgs) -> crate::network_spec::Overrides {

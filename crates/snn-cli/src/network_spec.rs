@@ -62,26 +62,61 @@ pub(crate) fn run(path: &std::path::Path, o: &Overrides) -> Result<String, Strin
         cv.insert(name.clone(), json!(p.cv_isi()));
         sync.insert(name, json!(p.synchrony(1.0)));
     }
-    Ok(json!({
+    let mut v = json!({
         "spec": file.to_string(),
         "rate_hz": rate,
         "cv_isi": cv,
         "synchrony": sync,
-        "synaptic_events": out.synaptic_events(),
-        "seconds": seconds,
-        "events_per_second": out.synaptic_events() as f64 / seconds,
-        "build_seconds": build_seconds,
-        "neurons": net.neurons(),
-        "synapses": net.synapses(),
-        "bytes_per_synapse": net.synapse_bytes() as f64 / net.synapses().max(1) as f64,
-        "dt_ms": dt,
-        "duration_ms": steps as f64 * dt,
-        "skip_ms": skip as f64 * dt,
-        "measured_ms": out.duration_ms(),
         "seed": spec.seed(),
-        "threads": net.threads_used(),
-    })
-    .to_string())
+    });
+    let run = Run {
+        seconds,
+        build_seconds,
+        dt_ms: dt,
+        steps,
+        skip,
+    };
+    run.figures(&net, &out, &mut v);
+    Ok(v.to_string())
+}
+
+/// A run's timing and window, for [`Run::figures`].
+pub(crate) struct Run {
+    pub(crate) seconds: f64,
+    pub(crate) build_seconds: f64,
+    pub(crate) dt_ms: f64,
+    pub(crate) steps: usize,
+    pub(crate) skip: usize,
+}
+
+impl Run {
+    /// Adds to `v` what `snn network` prints of every run: events, speed, size, memory per
+    /// synapse, the window and the threads.
+    pub(crate) fn figures(
+        &self,
+        net: &Network,
+        out: &snn_core::NetworkResult,
+        v: &mut serde_json::Value,
+    ) {
+        let events = out.synaptic_events();
+        let more = json!({
+            "synaptic_events": events,
+            "seconds": self.seconds,
+            "events_per_second": events as f64 / self.seconds,
+            "build_seconds": self.build_seconds,
+            "neurons": net.neurons(),
+            "synapses": net.synapses(),
+            "bytes_per_synapse": net.synapse_bytes() as f64 / net.synapses().max(1) as f64,
+            "dt_ms": self.dt_ms,
+            "duration_ms": self.steps as f64 * self.dt_ms,
+            "skip_ms": self.skip as f64 * self.dt_ms,
+            "measured_ms": out.duration_ms(),
+            "threads": net.threads_used(),
+        });
+        if let (Some(v), Some(more)) = (v.as_object_mut(), more.as_object()) {
+            v.extend(more.clone());
+        }
+    }
 }
 
 /// What the command line overrides in a network file.
