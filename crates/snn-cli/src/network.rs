@@ -33,9 +33,10 @@ pub(crate) struct NetworkArgs {
     seed: Option<u64>,
     #[arg(long, allow_negative_numbers = true, help = SKIP.help())]
     skip_ms: Option<f64>,
-    /// Step on every core (rayon; honours RAYON_NUM_THREADS). Same spikes as one thread.
-    #[arg(long)]
-    threads: bool,
+    /// Run on N threads that meet once per minimum delay (without N: one per core, honouring
+    /// RAYON_NUM_THREADS). Same spikes as one thread, bit for bit; plasticity runs on one.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "0")]
+    threads: Option<usize>,
     /// Writes the network (its drawn synapses, weights, starting potentials and delays) as a
     /// self-contained PyNEST script, DIR/network.py, instead of running it (see
     /// docs/networks.md: NEST for more machines).
@@ -130,7 +131,7 @@ pub(crate) fn network(args: NetworkArgs) -> Result<String, String> {
                 .to_string(),
         );
     }
-    net.set_parallel(threads);
+    net.set_threads(threads.unwrap_or(1));
     if skip > 0 {
         net.run(skip, &NetRecord::counts()).map_err(e)?;
     }

@@ -47,7 +47,7 @@ pub(crate) fn run(path: &std::path::Path, o: &Overrides) -> Result<String, Strin
                 .to_string(),
         );
     }
-    net.set_parallel(o.threads);
+    net.set_threads(o.threads.unwrap_or(1));
     let e = |e: snn_core::SnnError| format!("{flag} {file}: {e}");
     if skip > 0 {
         net.run(skip, &NetRecord::counts()).map_err(e)?;
@@ -124,6 +124,6 @@ pub(crate) struct Overrides {
     pub(crate) duration_ms: Option<f64>,
     pub(crate) skip_ms: Option<f64>,
     pub(crate) seed: Option<u64>,
-    pub(crate) threads: bool,
+    pub(crate) threads: Option<usize>,
     pub(crate) export_nest: Option<std::path::PathBuf>,
 }

@@ -541,6 +541,10 @@ fn network_reports_the_threads_it_used() {
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         v["threads"].as_u64().unwrap()
     };
-    assert_eq!(run("0.1"), 1, "1,000 E neurons: nothing to split");
-    assert_eq!(run("0.3"), 3, "3,000 E neurons: the Poisson draws split");
+    assert_eq!(
+        run("0.1"),
+        2,
+        "1,000 E and 250 I neurons: two blocks of 1,024"
+    );
+    assert_eq!(run("0.3"), 3, "3,000 E neurons: three blocks and more");
 }

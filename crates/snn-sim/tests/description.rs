@@ -19,7 +19,7 @@ fn stepping_a_description_and_its_state_is_what_network_run_does() {
     let mut state = NetworkState::new(&desc).unwrap();
     let mut active = Vec::new();
     for _ in 0..400 {
-        step(&desc, &mut state, false).unwrap();
+        step(&desc, &mut state).unwrap();
         active.push(state.spiked(e).unwrap().len() as u32);
     }
     assert_eq!(state.steps_done(), 400);
@@ -55,7 +55,7 @@ fn a_state_runs_only_the_description_it_was_made_for() {
     let (b, _, _) = small_brunel().describe(1).unwrap();
     let mut state = NetworkState::new(&a).unwrap();
     let v = state.v(e).unwrap().to_vec();
-    let err = step(&b, &mut state, false).unwrap_err();
+    let err = step(&b, &mut state).unwrap_err();
     assert!(
         matches!(
             err,
@@ -69,7 +69,7 @@ fn a_state_runs_only_the_description_it_was_made_for() {
     assert_eq!(state.steps_done(), 0);
     assert_eq!(state.v(e).unwrap(), v.as_slice());
     // A clone is the same description: its state runs on it.
-    step(&a.clone(), &mut state, false).unwrap();
+    step(&a.clone(), &mut state).unwrap();
     assert_eq!(state.steps_done(), 1);
 }
 
@@ -79,11 +79,11 @@ fn two_states_of_one_description_run_alike_and_apart() {
     let mut s1 = NetworkState::new(&desc).unwrap();
     let mut s2 = NetworkState::new(&desc).unwrap();
     for _ in 0..100 {
-        step(&desc, &mut s1, false).unwrap();
+        step(&desc, &mut s1).unwrap();
     }
     assert_eq!(s2.steps_done(), 0);
     for _ in 0..100 {
-        step(&desc, &mut s2, false).unwrap();
+        step(&desc, &mut s2).unwrap();
     }
     assert_eq!(s1.counts(e).unwrap(), s2.counts(e).unwrap());
     assert_eq!(s1.v(e).unwrap(), s2.v(e).unwrap());

@@ -35,14 +35,15 @@
 //! let (desc, e, _i) = Brunel::paper(5.0, 2.0).scale(0.05).describe(1)?;
 //! let mut state = NetworkState::new(&desc)?;
 //! for _ in 0..500 {
-//!     step(&desc, &mut state, false)?; // 50 ms
+//!     step(&desc, &mut state)?; // 50 ms
 //! }
 //! assert!(state.counts(e)?.iter().sum::<u32>() > 0);
 //! # Ok::<(), snn_sim::SnnError>(())
 //! ```
 //!
 //! The modules, each using only those before it: `connect`, `synapse`, `stdp`, `source`,
-//! `poisson`, `seed` (parts); `description`; `state`; `step`; `record`; `net`; `builder`;
+//! `poisson`, `seed` (parts); `description`; `state`; `step`; `record`; `threads` (runs on
+//! several threads that meet once per minimum delay); `net`; `builder`;
 //! then the experiments `brunel`, `song`, `probe`.
 
 mod brunel;
@@ -62,6 +63,7 @@ mod state;
 mod stdp;
 mod step;
 mod synapse;
+mod threads;
 
 pub use brunel::Brunel;
 pub use builder::NetworkBuilder;

@@ -3,12 +3,11 @@
 use std::sync::Arc;
 
 use super::description::{dense, next_id, NetworkDescription};
-use super::record::{NetRecord, NetworkResult, PopResult};
+use super::record::{NetRecord, NetworkResult, PopResult, Recorder};
 use super::state::NetworkState;
-#[cfg(feature = "parallel")]
-use super::state::INPUT_BLOCK;
 use super::stdp::Stdp;
 use super::step::step_unchecked;
+use super::threads::{self, Plan};
 use super::{NetworkBuilder, PopId, ProjectionInfo};
 use crate::error::{fits, Result, SnnError};
 use crate::neuron::LifParams;
@@ -21,7 +20,8 @@ use crate::population::SpikeTrains;
 pub struct Network {
     desc: Arc<NetworkDescription>,
     state: NetworkState,
-    parallel: bool,
+    /// Threads asked for: 0 for one per core.
+    threads: usize,
 }
 
 impl Network {
@@ -39,7 +39,7 @@ impl Network {
         Ok(Self {
             desc,
             state,
-            parallel: false,
+            threads: 1,
         })
     }
     /// What the network is: populations, drawn synapses, inputs, `dt`, seed.
@@ -71,33 +71,39 @@ impl Network {
     pub fn dt(&self) -> f64 {
         self.desc.dt
     }
-    /// Steps the network on every core (rayon): the Poisson draws by block of 1,024 targets
-    /// (each block has its own random stream whatever the threads), the neuron update by
-    /// block of 4,096 neurons, and the propagation by range of targets. Every target sums
-    /// its inputs in the same order as on one thread, so the spikes are exactly the same.
-    /// Populations below 8,192 neurons stay on one core.
+    /// Runs on `threads` threads (0: one per core, that is rayon's pool with the `parallel`
+    /// feature, which honours `RAYON_NUM_THREADS` and `ThreadPool::install`, else the
+    /// machine's). The threads meet once per minimum delay, as NEST's do: each owns a range
+    /// of every population's neurons (whole blocks of 1,024, each with its own Poisson
+    /// stream), steps them `d_min + 1` steps alone (no spike is needed sooner), then writes
+    /// every spike of those steps into its own neurons' rings in the one-thread order, so
+    /// the spikes are exactly the same for any number of threads. A network whose plasticity
+    /// is on, or with fewer than two blocks of neurons, runs on one thread
+    /// ([`threads_used`](Self::threads_used) says which). [`run`](Self::run) uses them; a
+    /// single [`step`](super::step) is always one thread's.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads;
+    }
+    /// `set_threads(0)` (one per core) when `on`, else `set_threads(1)`.
     #[cfg(feature = "parallel")]
     pub fn set_parallel(&mut self, on: bool) {
-        self.parallel = on;
-        if on {
-            rayon::broadcast(|_| ());
-        }
+        self.set_threads(usize::from(!on));
     }
-    /// The threads a step really uses: rayon's pool when [`set_parallel`](Self::set_parallel)
-    /// is on and some population is large enough to be split (2,048 neurons for its Poisson
-    /// draws, 8,192 for its update), else 1 (also without the `parallel` feature).
+    /// The threads a [`run`](Self::run) now uses: those asked for with
+    /// [`set_threads`](Self::set_threads), or 1 when plasticity is on, at most one per block
+    /// of 1,024 neurons (or population of spike sources).
     pub fn threads_used(&self) -> usize {
-        #[cfg(feature = "parallel")]
-        if self.parallel
-            && self
-                .desc
-                .populations
-                .iter()
-                .any(|p| p.source.is_none() && p.n >= 2 * INPUT_BLOCK)
-        {
-            return rayon::current_num_threads();
-        }
-        1
+        self.plan().map_or(1, |p| p.threads())
+    }
+    fn plan(&self) -> Option<Plan> {
+        let threads = match self.threads {
+            #[cfg(feature = "parallel")]
+            0 => rayon::current_num_threads(),
+            #[cfg(not(feature = "parallel"))]
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        Plan::new(&self.desc, &self.state, threads)
     }
     /// Steps simulated so far.
     pub fn steps_done(&self) -> u64 {
@@ -298,18 +304,20 @@ impl Network {
             .collect();
         let before: Vec<Vec<u32>> = self.state.groups.iter().map(|g| g.counts.clone()).collect();
         let events_before = self.state.events.clone();
-        for step in 0..steps {
-            step_unchecked(&self.desc, &mut self.state, self.parallel);
-            for (g, r) in self.state.groups.iter().zip(&mut pops) {
-                r.active.push(g.spiked.len() as u32);
-                if record.spikes {
-                    r.spikes.neuron.extend_from_slice(&g.spiked);
-                    r.spikes
-                        .step
-                        .extend(std::iter::repeat_n(step as u32, g.spiked.len()));
-                }
-                for (i, v) in &mut r.traces {
-                    v.push(g.v[*i]);
+        let plan = self.plan();
+        let mut rec = Recorder::new(&mut pops, record);
+        match plan {
+            Some(plan) => threads::run(&self.desc, &mut self.state, &plan, steps, record, &mut rec),
+            None => {
+                for step in 0..steps {
+                    step_unchecked(&self.desc, &mut self.state);
+                    rec.begin(step as u32);
+                    for (p, g) in self.state.groups.iter().enumerate() {
+                        rec.spikes(p, &g.spiked);
+                    }
+                    for (m, &(pop, i)) in record.traces.iter().enumerate() {
+                        rec.trace(m, self.state.groups[pop.index()].v[i]);
+                    }
                 }
             }
         }

@@ -215,3 +215,63 @@ impl PopResult {
         Some(var.sqrt() / m)
     }
 }
+
+/// Writes what a run records into its [`PopResult`]s, step by step: the spikes of each step
+/// (given population by population, in pieces when several threads hold them, in neuron
+/// order) and the traced potentials.
+pub(super) struct Recorder<'a> {
+    pops: &'a mut [PopResult],
+    spikes: bool,
+    /// For each traced neuron of the [`NetRecord`], its population and its place among that
+    /// population's traces.
+    slots: Vec<(usize, usize)>,
+    step: u32,
+}
+
+impl<'a> Recorder<'a> {
+    /// A recorder into `pops` of what `record` asks for (its traces already in `pops`).
+    pub(super) fn new(pops: &'a mut [PopResult], record: &NetRecord) -> Self {
+        let mut seen = vec![0; pops.len()];
+        let slots = record
+            .traces
+            .iter()
+            .map(|(pop, _)| {
+                let p = pop.index();
+                seen[p] += 1;
+                (p, seen[p] - 1)
+            })
+            .collect();
+        Self {
+            pops,
+            spikes: record.spikes,
+            slots,
+            step: 0,
+        }
+    }
+    /// Starts step `step` of the run (counted from its first step).
+    pub(super) fn begin(&mut self, step: u32) {
+        self.step = step;
+        for r in self.pops.iter_mut() {
+            r.active.push(0);
+        }
+    }
+    /// Spikes of population `pop` in this step (all of them, or the next piece).
+    pub(super) fn spikes(&mut self, pop: usize, spiked: &[u32]) {
+        let r = &mut self.pops[pop];
+        if let Some(a) = r.active.last_mut() {
+            *a += spiked.len() as u32;
+        }
+        if self.spikes {
+            r.spikes.neuron.extend_from_slice(spiked);
+            let step = self.step;
+            r.spikes
+                .step
+                .extend(std::iter::repeat_n(step, spiked.len()));
+        }
+    }
+    /// The potential of the `m`-th traced neuron after this step, mV.
+    pub(super) fn trace(&mut self, m: usize, v: f64) {
+        let (p, k) = self.slots[m];
+        self.pops[p].traces[k].1.push(v);
+    }
+}

@@ -45,9 +45,11 @@ pub(super) struct GroupState {
     pub(super) held: Vec<u32>,
     pub(super) counts: Vec<u32>,
     pub(super) spiked: Vec<u32>,
-    /// Per-block spike lists of the threaded update, joined in block order.
-    #[cfg(feature = "parallel")]
-    pub(super) spiked_blocks: Vec<Vec<u32>>,
+    /// Index of the first neuron held here: 0, unless this is the part of the population
+    /// one thread owns during a threaded run.
+    pub(super) first: usize,
+    /// Neurons (or sources) in the whole population.
+    pub(super) of: usize,
     pub(super) channels: Vec<ChannelState>,
     pub(super) delta: Option<usize>,
     pub(super) dv: Vec<f64>,
@@ -130,8 +132,8 @@ impl NetworkState {
                     held: vec![0; cells],
                     counts: vec![0; p.n],
                     spiked: Vec::new(),
-                    #[cfg(feature = "parallel")]
-                    spiked_blocks: Vec::new(),
+                    first: 0,
+                    of: p.n,
                     channels: Vec::new(),
                     delta: None,
                     dv: Vec::new(),

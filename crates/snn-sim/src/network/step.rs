@@ -11,39 +11,32 @@ use crate::neuron::Kernel;
 use crate::Rng64;
 
 /// One step of the network `desc` from `state` (see the [module docs](super)): the only
-/// way a state changes as time passes. `parallel` spreads the work of large populations over
-/// rayon's threads (same spikes, bit for bit); it needs the `parallel` feature and is
-/// ignored without it.
+/// way a state changes as time passes. (A run on several threads,
+/// [`Network::set_threads`](super::Network::set_threads), takes a minimum delay's steps at
+/// a time; one step is always one thread's.)
 ///
 /// # Errors
 /// A state made for another description (nothing changes).
-pub fn step(desc: &NetworkDescription, state: &mut NetworkState, parallel: bool) -> Result<()> {
+pub fn step(desc: &NetworkDescription, state: &mut NetworkState) -> Result<()> {
     state.check(desc)?;
-    step_unchecked(desc, state, parallel);
+    step_unchecked(desc, state);
     Ok(())
 }
 
 /// [`step`] for a state already checked against `desc`.
-pub(super) fn step_unchecked(desc: &NetworkDescription, state: &mut NetworkState, parallel: bool) {
+pub(super) fn step_unchecked(desc: &NetworkDescription, state: &mut NetworkState) {
     let t = state.t;
     for (input, d) in state.inputs.iter_mut().zip(&desc.inputs) {
-        deliver_input(input, &mut state.groups[d.to().index()], t, parallel);
+        deliver_input(input, &mut state.groups[d.to().index()], t);
     }
     for g in &mut state.groups {
-        match &mut g.source {
-            Some(s) => s.step(t, &mut g.spiked, &mut g.counts),
-            None => update_group(g, t, parallel),
-        }
+        advance_group(g, t);
     }
-    for ((d, p), events) in desc
-        .projections
-        .iter()
-        .zip(&mut state.projs)
-        .zip(&mut state.events)
-    {
+    for (k, d) in desc.projections.iter().enumerate() {
         let (from, to) = (d.from().index(), d.to().index());
         let spiked = std::mem::take(&mut state.groups[from].spiked);
-        *events += propagate(d, p, &spiked, &mut state.groups[to], t, parallel);
+        let p = &mut state.projs[k];
+        state.events[k] += propagate(d, p, &spiked, &mut state.groups[to], t, &[]);
         state.groups[from].spiked = spiked;
         // Plasticity after the spikes left with the weights of the step.
         if let (Some((s, true)), Some(w)) = (&mut p.stdp, &mut p.weights) {
@@ -54,9 +47,18 @@ pub(super) fn step_unchecked(desc: &NetworkDescription, state: &mut NetworkState
     state.t += 1;
 }
 
+/// Part 2 of step `t` for one population (or the part of it a thread owns): its spike
+/// source draws, or its neurons update.
+pub(super) fn advance_group(g: &mut GroupState, t: u64) {
+    match &mut g.source {
+        Some(s) => s.step(t, &mut g.spiked, &mut g.counts),
+        None => update_group(g, t),
+    }
+}
+
 /// Poisson arrivals (part 1 of a step) of step `t` into this step's slot of their channel.
 #[inline(never)]
-fn deliver_input(input: &mut InputState, g: &mut GroupState, t: u64, parallel: bool) {
+pub(super) fn deliver_input(input: &mut InputState, g: &mut GroupState, t: u64) {
     let c = &mut g.channels[input.channel];
     let n = g.v.len();
     let base = (t % c.slots as u64) as usize * n;
@@ -69,15 +71,6 @@ fn deliver_input(input: &mut InputState, g: &mut GroupState, t: u64, parallel: b
             *x += f64::from(count.sample(rng)) * w;
         }
     };
-    #[cfg(feature = "parallel")]
-    if parallel && n >= 2 * INPUT_BLOCK {
-        use rayon::prelude::*;
-        slot.par_chunks_mut(INPUT_BLOCK)
-            .zip(input.streams.par_iter_mut())
-            .for_each(|(block, rng)| fill(block, rng));
-        return;
-    }
-    let _ = parallel;
     // Two blocks at a time, interleaved: their generators are independent chains, so the CPU
     // overlaps them; each block still draws from its own stream in its own order.
     let mut blocks = slot.chunks_mut(INPUT_BLOCK).zip(input.streams.iter_mut());
@@ -121,118 +114,72 @@ fn prefetch(data: &[u32]) {
 
 /// Propagation (part 3 of a step): the spikes of step `t` of `p`'s source (`spiked`),
 /// written `d.delay` steps ahead into the target's ring (their weights, for per-synapse
-/// weights; a count per target, for a shared weight); returns the deliveries.
+/// weights; a count per target, for a shared weight); returns the deliveries. `g` may be the
+/// part of the target population one thread owns (neurons `g.first..g.first + n`), with
+/// `cuts[i]` the part `a..b` of source `i`'s row (sorted) that lies in it; empty `cuts`
+/// means whole rows. Every target still sums its inputs in spike order, so the rings are
+/// the single-threaded ones, bit for bit.
 #[inline(never)]
-fn propagate(
+pub(super) fn propagate(
     d: &ProjectionDescription,
     p: &ProjState,
     spiked: &[u32],
     g: &mut GroupState,
     t: u64,
-    parallel: bool,
+    cuts: &[(u32, u32)],
 ) -> u64 {
+    let n = g.n();
+    if n == 0 {
+        return 0;
+    }
+    let lo = g.first as u32;
+    let cut = |i: u32| {
+        let row = d.csr.row(i as usize);
+        let (a, b) = match cuts.get(i as usize) {
+            Some(&(a, b)) => (a as usize, b as usize),
+            None => (0, row.len()),
+        };
+        (d.csr.start[i as usize] + a, &row[a..b])
+    };
     if g.source.is_some() {
         // Spike sources take no input.
-        return deliveries(d, spiked);
+        return spiked.iter().map(|&i| cut(i).1.len() as u64).sum();
     }
-    let n = g.v.len();
     let c = &mut g.channels[p.channel];
     let base = ((t + 1 + d.delay as u64) % c.slots as u64) as usize * n;
+    let mut count = 0;
     let Some(w) = &p.weights else {
         let counts = &mut c.classes[p.class].1[base..base + n];
-        return propagate_counts(d, spiked, counts, parallel);
+        for (m, &i) in spiked.iter().enumerate() {
+            // The rows of the spikes are scattered over the synapse array (megabytes, out of
+            // cache): fetch the next spike's row while this one is written.
+            if let Some(&next) = spiked.get(m + 1) {
+                prefetch(cut(next).1);
+            }
+            let row = cut(i).1;
+            count += row.len() as u64;
+            for &j in row {
+                let j = (j - lo) as usize;
+                debug_assert!(j < n);
+                // SAFETY: every target index of `d.csr` is below the target population's
+                // size, checked once when the network was built (`Csr::check_targets`); the
+                // row was cut to `lo..lo + n`, and `counts` has exactly `n` entries. This is
+                // the innermost loop of a network run (one pass per synaptic event); the
+                // bounds check cost about a fifth of it. A count cannot overflow: it is at
+                // most the target's in-degree, below 2^32.
+                unsafe {
+                    *counts.get_unchecked_mut(j) += 1;
+                }
+            }
+        }
+        return count;
     };
     let slot = &mut c.ring[base..base + n];
-    let count = deliveries(d, spiked);
-    #[cfg(feature = "parallel")]
-    if parallel && n >= 2 * UPDATE_BLOCK && count >= 4096 {
-        use rayon::prelude::*;
-        // Each thread owns a contiguous range of targets and takes, from every spike's row
-        // (sorted), the part in its range: every target sums its inputs in spike order, so the
-        // result is the single-threaded one, bit for bit.
-        let size = n.div_ceil(rayon::current_num_threads());
-        slot.par_chunks_mut(size).enumerate().for_each(|(r, part)| {
-            let (lo, hi) = ((r * size) as u32, (r * size + part.len()) as u32);
-            for &i in spiked {
-                let row = d.csr.row(i as usize);
-                let a = row.partition_point(|&j| j < lo);
-                let b = a + row[a..].partition_point(|&j| j < hi);
-                let start = d.csr.start[i as usize];
-                for (&j, &x) in row[a..b].iter().zip(&w[start + a..start + b]) {
-                    part[(j - lo) as usize] += x;
-                }
-            }
-        });
-        return count;
-    }
-    let _ = parallel;
     for &i in spiked {
-        let row = d.csr.row(i as usize);
-        let start = d.csr.start[i as usize];
+        let (start, row) = cut(i);
+        count += row.len() as u64;
         for (&j, &x) in row.iter().zip(&w[start..start + row.len()]) {
-            slot[j as usize] += x;
-        }
-    }
-    count
-}
-
-/// Deliveries of `spiked` through `p`: the sum of their out-degrees.
-fn deliveries(p: &ProjectionDescription, spiked: &[u32]) -> u64 {
-    spiked
-        .iter()
-        .map(|&i| p.csr.row(i as usize).len() as u64)
-        .sum()
-}
-
-/// Propagation through a projection with one shared weight: each delivery adds 1 to its
-/// target's count (the step multiplies by the weight once per target); returns the
-/// deliveries.
-fn propagate_counts(
-    p: &ProjectionDescription,
-    spiked: &[u32],
-    counts: &mut [u32],
-    parallel: bool,
-) -> u64 {
-    let n = counts.len();
-    let count = deliveries(p, spiked);
-    #[cfg(feature = "parallel")]
-    if parallel && n >= 2 * UPDATE_BLOCK && count >= 4096 {
-        use rayon::prelude::*;
-        // As in `propagate`: each thread owns a range of targets.
-        let size = n.div_ceil(rayon::current_num_threads());
-        counts
-            .par_chunks_mut(size)
-            .enumerate()
-            .for_each(|(r, part)| {
-                let (lo, hi) = ((r * size) as u32, (r * size + part.len()) as u32);
-                for &i in spiked {
-                    let row = p.csr.row(i as usize);
-                    let a = row.partition_point(|&j| j < lo);
-                    let b = a + row[a..].partition_point(|&j| j < hi);
-                    for &j in &row[a..b] {
-                        part[(j - lo) as usize] += 1;
-                    }
-                }
-            });
-        return count;
-    }
-    let _ = parallel;
-    for (m, &i) in spiked.iter().enumerate() {
-        // The rows of the spikes are scattered over the synapse array (megabytes, out of
-        // cache): fetch the next spike's row while this one is written.
-        if let Some(&next) = spiked.get(m + 1) {
-            prefetch(p.csr.row(next as usize));
-        }
-        for &j in p.csr.row(i as usize) {
-            debug_assert!((j as usize) < n);
-            // SAFETY: every target index of `p.csr` is below the target population's size
-            // `n`, checked once when the network was built (`Csr::check_targets`), and
-            // `counts` has exactly `n` entries. This is the innermost loop of a network run
-            // (one pass per synaptic event); the bounds check cost about a fifth of it. A
-            // count cannot overflow: it is at most the target's in-degree, below 2^32.
-            unsafe {
-                *counts.get_unchecked_mut(j as usize) += 1;
-            }
+            slot[(j - lo) as usize] += x;
         }
     }
     count
@@ -241,7 +188,7 @@ fn propagate_counts(
 /// Update (part 2 of a step): arrivals of this step into the channels' state, then the
 /// neuron update of one population.
 #[inline(never)]
-fn update_group(g: &mut GroupState, t: u64, parallel: bool) {
+fn update_group(g: &mut GroupState, t: u64) {
     let n = g.v.len();
     let k = g.k;
     if !g.dv.is_empty() {
@@ -306,32 +253,8 @@ fn update_group(g: &mut GroupState, t: u64, parallel: bool) {
     };
     let tau_m = g.tau_m;
     g.spiked.clear();
-    #[cfg(feature = "parallel")]
-    if parallel && n >= 2 * UPDATE_BLOCK {
-        use rayon::prelude::*;
-        let blocks = n.div_ceil(UPDATE_BLOCK);
-        g.spiked_blocks.resize_with(blocks, Vec::new);
-        cells
-            .split(UPDATE_BLOCK)
-            .into_par_iter()
-            .zip(g.spiked_blocks.par_iter_mut())
-            .enumerate()
-            .for_each(|(b, (c, out))| {
-                out.clear();
-                update_cells(&k, tau_m, c, b * UPDATE_BLOCK, out);
-            });
-        for out in &g.spiked_blocks {
-            g.spiked.extend_from_slice(out);
-        }
-        return;
-    }
-    let _ = parallel;
-    update_cells(&k, tau_m, cells, 0, &mut g.spiked);
+    update_cells(&k, tau_m, cells, g.first, &mut g.spiked);
 }
-
-/// Neurons per block of the threaded update.
-#[cfg(feature = "parallel")]
-const UPDATE_BLOCK: usize = 4096;
 
 /// A run of neurons of one population, and this step's synaptic input to them (`delta`,
 /// `g`, `ge`, `dv` are empty when the population has no such channel).
@@ -343,51 +266,6 @@ struct Cells<'a> {
     g: &'a [f64],
     ge: &'a [f64],
     dv: &'a [f64],
-}
-
-impl<'a> Cells<'a> {
-    /// Consecutive runs of `size` neurons.
-    #[cfg(feature = "parallel")]
-    fn split(self, size: usize) -> Vec<Cells<'a>> {
-        let mut out = Vec::new();
-        let Cells {
-            mut v,
-            mut held,
-            mut counts,
-            mut delta,
-            mut g,
-            mut ge,
-            mut dv,
-        } = self;
-        fn cut<T>(x: &[T], m: usize) -> (&[T], &[T]) {
-            x.split_at(m.min(x.len()))
-        }
-        fn cut_mut<T>(x: &mut [T], m: usize) -> (&mut [T], &mut [T]) {
-            let m = m.min(x.len());
-            x.split_at_mut(m)
-        }
-        while !v.is_empty() {
-            let m = size.min(v.len());
-            let (v0, v1) = cut_mut(v, m);
-            let (h0, h1) = cut_mut(held, m);
-            let (c0, c1) = cut_mut(counts, m);
-            let (d0, d1) = cut_mut(delta, m);
-            let (g0, g1) = cut(g, m);
-            let (e0, e1) = cut(ge, m);
-            let (s0, s1) = cut(dv, m);
-            out.push(Cells {
-                v: v0,
-                held: h0,
-                counts: c0,
-                delta: d0,
-                g: g0,
-                ge: e0,
-                dv: s0,
-            });
-            (v, held, counts, delta, g, ge, dv) = (v1, h1, c1, d1, g1, e1, s1);
-        }
-        out
-    }
 }
 
 /// The neuron update of `c` (neuron `offset + i` for its `i`-th entry): each neuron not held
