@@ -543,8 +543,8 @@ fn network_reports_the_threads_it_used() {
     };
     assert_eq!(
         run("0.1"),
-        2,
-        "1,000 E and 250 I neurons: two blocks of 1,024"
+        1,
+        "1,000 E in one block and 250 I: nothing to share"
     );
-    assert_eq!(run("0.3"), 3, "3,000 E neurons: three blocks and more");
+    assert_eq!(run("0.3"), 3, "3,750 neurons: 3.7 blocks of work");
 }

@@ -78,7 +78,7 @@ impl Network {
     /// stream), steps them `d_min + 1` steps alone (no spike is needed sooner), then writes
     /// every spike of those steps into its own neurons' rings in the one-thread order, so
     /// the spikes are exactly the same for any number of threads. A network whose plasticity
-    /// is on, or with fewer than two blocks of neurons, runs on one thread
+    /// is on, or too small to share, runs on one thread
     /// ([`threads_used`](Self::threads_used) says which). [`run`](Self::run) uses them; a
     /// single [`step`](super::step) is always one thread's.
     pub fn set_threads(&mut self, threads: usize) {
@@ -90,8 +90,10 @@ impl Network {
         self.set_threads(usize::from(!on));
     }
     /// The threads a [`run`](Self::run) now uses: those asked for with
-    /// [`set_threads`](Self::set_threads), or 1 when plasticity is on, at most one per block
-    /// of 1,024 neurons (or population of spike sources).
+    /// [`set_threads`](Self::set_threads), or 1 when plasticity is on; at most the network's
+    /// work over its largest indivisible part (a block of 1,024 neurons, weighted by
+    /// in-degree, or a population of spike sources), so a network of 1,250 neurons runs on
+    /// one thread and the paper's 12,500 on up to 12.
     pub fn threads_used(&self) -> usize {
         self.plan().map_or(1, |p| p.threads())
     }

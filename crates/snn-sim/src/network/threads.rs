@@ -38,7 +38,8 @@ pub(super) struct Plan {
 
 impl Plan {
     /// The plan for `threads` threads, or `None` when the run is one thread's: one thread
-    /// asked for, plasticity on, or fewer than two blocks of work.
+    /// asked for, plasticity on, or too little work to share (the threads used are at most
+    /// the total work over its largest indivisible unit).
     pub(super) fn new(
         desc: &NetworkDescription,
         state: &NetworkState,
@@ -73,11 +74,14 @@ impl Plan {
                 units.push((p, lo, hi, (hi - lo) as f64 * weight));
             }
         }
-        let threads = threads.min(units.len());
+        // No more threads than the largest unit goes into the total: beyond that a thread
+        // waits for the one that holds it.
+        let total: f64 = units.iter().map(|u| u.3).sum();
+        let largest = units.iter().map(|u| u.3).fold(0.0, f64::max);
+        let threads = threads.min((total / largest.max(1e-9)) as usize);
         if threads < 2 {
             return None;
         }
-        let total: f64 = units.iter().map(|u| u.3).sum();
         let mut ranges = vec![vec![(0, 0); desc.populations.len()]; threads];
         let mut before = 0.0;
         for &(p, lo, hi, cost) in &units {
