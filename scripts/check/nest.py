@@ -15,7 +15,6 @@ Prints the tables and `nest: all passed` or the number failed.
 """
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -38,11 +37,8 @@ def check(ok, what):
 
 
 def snn(*args, threads=False):
-    env = dict(os.environ)
-    if threads:
-        env["RAYON_NUM_THREADS"] = str(threads)
-    r = subprocess.run([str(SNN), *map(str, args)] + (["--threads"] if threads else []),
-                       capture_output=True, text=True, env=env)
+    r = subprocess.run([str(SNN), *map(str, args)] + (["--threads", str(threads)] if threads else []),
+                       capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError(f"snn {' '.join(map(str, args))}: {r.stderr.strip()}")
     return json.loads(r.stdout)
