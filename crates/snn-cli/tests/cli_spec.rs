@@ -41,6 +41,20 @@ fn brunel_from_its_file_fires_what_snn_network_fires() {
         assert_eq!(ours[key], cli[key], "{key}");
     }
     assert!(ours["synaptic_events"].as_u64().unwrap() > 1_000_000);
+    // On three threads (that meet once per minimum delay): the same spikes.
+    let threaded = ok_json(&[
+        "network",
+        "--spec",
+        &file("brunel-ai.json"),
+        "--duration-ms",
+        "150",
+        "--threads",
+        "3",
+    ]);
+    assert_eq!(threaded["threads"], 3);
+    for key in ["rate_hz", "cv_isi", "synchrony", "synaptic_events"] {
+        assert_eq!(threaded[key], cli[key], "{key}, 3 threads");
+    }
     // Another seed: other spikes.
     let other = ok_json(&[
         "network",
@@ -69,11 +83,15 @@ fn every_example_file_runs() {
             "2000",
             "--skip-ms",
             "0",
+            "--threads",
+            "4",
         ]);
         for p in pops {
             let r = v["rate_hz"][p].as_f64().unwrap();
             assert!(r > 1.0 && r < 500.0, "{name} {p}: {r} Hz");
         }
+        // Too small to share, or plastic: one thread whatever is asked.
+        assert_eq!(v["threads"], 1, "{name}");
     }
 }
 

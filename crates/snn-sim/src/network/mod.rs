@@ -21,6 +21,11 @@
 //!    the step: the step's presynaptic spikes, then its postsynaptic ones, update the traces
 //!    and weights (see [`Stdp`]).
 //!
+//! A run on several threads ([`Network::set_threads`]) computes exactly these steps: as no
+//! spike arrives sooner than the shortest delay, each thread takes `d_min + 1` steps of parts
+//! 1 and 2 for its own neurons, then all threads do part 3 for those steps at once, each into
+//! its own neurons' rings, in the order above (see `threads.rs`).
+//!
 //! A network is data and state: a [`NetworkBuilder`] checks populations, projections and
 //! inputs as they are added and [`describe`](NetworkBuilder::describe)s the network, drawing
 //! the connectivity from a seed, into an immutable [`NetworkDescription`]; a

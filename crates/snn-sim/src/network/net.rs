@@ -92,8 +92,8 @@ impl Network {
     /// The threads a [`run`](Self::run) now uses: those asked for with
     /// [`set_threads`](Self::set_threads), or 1 when plasticity is on; at most the network's
     /// work over its largest indivisible part (a block of 1,024 neurons, weighted by
-    /// in-degree, or a population of spike sources), so a network of 1,250 neurons runs on
-    /// one thread and the paper's 12,500 on up to 12.
+    /// in-degree, or a population of spike sources; at least a block), so a network of 1,250
+    /// neurons runs on one thread and the paper's 12,500 on up to 12.
     pub fn threads_used(&self) -> usize {
         self.plan().map_or(1, |p| p.threads())
     }

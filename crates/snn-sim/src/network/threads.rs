@@ -39,7 +39,7 @@ pub(super) struct Plan {
 impl Plan {
     /// The plan for `threads` threads, or `None` when the run is one thread's: one thread
     /// asked for, plasticity on, or too little work to share (the threads used are at most
-    /// the total work over its largest indivisible unit).
+    /// the total work over its largest indivisible unit, and over a block of 1,024 neurons).
     pub(super) fn new(
         desc: &NetworkDescription,
         state: &NetworkState,
@@ -74,11 +74,12 @@ impl Plan {
                 units.push((p, lo, hi, (hi - lo) as f64 * weight));
             }
         }
-        // No more threads than the largest unit goes into the total: beyond that a thread
-        // waits for the one that holds it.
+        // No more threads than the largest unit (and at least a block of neurons) goes into
+        // the total: beyond that a thread waits for the one that holds it, or the meetings
+        // cost more than the work between them.
         let total: f64 = units.iter().map(|u| u.3).sum();
-        let largest = units.iter().map(|u| u.3).fold(0.0, f64::max);
-        let threads = threads.min((total / largest.max(1e-9)) as usize);
+        let largest = units.iter().map(|u| u.3).fold(INPUT_BLOCK as f64, f64::max);
+        let threads = threads.min((total / largest) as usize);
         if threads < 2 {
             return None;
         }
