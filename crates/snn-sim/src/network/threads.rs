@@ -91,6 +91,11 @@ impl Plan {
             let r = &mut ranges[k][p];
             *r = if r.0 == r.1 { (lo, hi) } else { (r.0, hi) };
         }
+        // A thread left without work (beside a large population of sources) would only wait.
+        ranges.retain(|r| r.iter().any(|&(lo, hi)| hi > lo));
+        if ranges.len() < 2 {
+            return None;
+        }
         let window = desc
             .projections
             .iter()
