@@ -89,7 +89,8 @@ impl Network {
     pub fn set_parallel(&mut self, on: bool) {
         self.set_threads(usize::from(!on));
     }
-    /// The threads a [`run`](Self::run) now uses: those asked for with
+    /// The threads a [`run`](Self::run) of at least four windows (`4·(d_min + 1)` steps; a
+    /// shorter one runs on one) now uses: those asked for with
     /// [`set_threads`](Self::set_threads), or 1 when plasticity is on; at most the network's
     /// work over its largest indivisible part (a block of 1,024 neurons, weighted by
     /// in-degree, or a population of spike sources; at least a block), so a network of 1,250
@@ -306,7 +307,9 @@ impl Network {
             .collect();
         let before: Vec<Vec<u32>> = self.state.groups.iter().map(|g| g.counts.clone()).collect();
         let events_before = self.state.events.clone();
-        let plan = self.plan();
+        // A run of a few windows stays on one thread: setting the threads up (copying their
+        // parts out, finding where each row enters their ranges) costs milliseconds.
+        let plan = self.plan().filter(|p| steps >= 4 * p.window);
         let mut rec = Recorder::new(&mut pops, record);
         match plan {
             Some(plan) => threads::run(&self.desc, &mut self.state, &plan, steps, record, &mut rec),
