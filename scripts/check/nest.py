@@ -6,8 +6,10 @@ Runs in the NEST environment (scripts/check/nest-setup prints its python; nest-s
 SR, SI fast, SI slow) at the paper's size, 1 s after a 200 ms transient, seed 1: ours, and
 the exported script in NEST on two threads; the rate within 15 % and the CV of the
 inter-spike intervals within 0.1 of ours in every regime (SR included: the delay convention
-carries over; SI slow over 3 s and seeds 1 and 2, see REGIMES). Then the speed of the AI regime in both at one and two threads, and a network
-file (docs/network-files/chain-times.json, given spike times) refused with one line.
+carries over; SI slow over 3 s and seeds 1 and 2, see REGIMES). Then the speed of the AI regime
+in both at one and two threads; the network with current-based synapses
+(docs/network-files/brunel-current.json, iaf_psc_exp in NEST) within the same bounds; and a
+network file (docs/network-files/chain-times.json, given spike times) refused with one line.
 
 Prints the tables and `nest: all passed` or the number failed.
 
@@ -90,6 +92,18 @@ def main():
             theirs = nest(scripts["AI"], threads)
             print(f"| {threads} thread{'s' if threads > 1 else ''} | {ours['seconds']:.2f} | "
                   f"{theirs['seconds']:.2f} | {theirs['seconds'] / ours['seconds']:.1f}x |")
+        # Current-based synapses (iaf_psc_exp in NEST; its delay d*dt rather than (d+1)*dt).
+        spec = ROOT / "docs" / "network-files" / "brunel-current.json"
+        flags = ["network", "--spec", spec, "--duration-ms", 1200, "--skip-ms", 200]
+        ours = snn(*flags)
+        snn(*flags, "--export-nest", tmp / "current")
+        theirs = nest(tmp / "current" / "network.py", args.threads)
+        r_o, r_n = ours["rate_hz"]["e"], theirs["rate_hz"]["e"]
+        c_o, c_n = ours["cv_isi"]["e"], theirs["cv_isi"]["e"]
+        print(f"\n| current-based synapses (brunel-current.json), 1 s | ours: rate E Hz / CV E | NEST (iaf_psc_exp) |"
+              f"\n|---|---|---|\n| tau_syn 0.5 ms, AI | {r_o:.1f} / {c_o:.2f} | {r_n:.1f} / {c_n:.2f} |")
+        check(abs(r_n / r_o - 1) <= 0.15, f"current synapses: NEST's rate {r_n:.1f} Hz within 15 % of ours {r_o:.1f}")
+        check(abs(c_n - c_o) <= 0.1, f"current synapses: NEST's CV {c_n:.2f} within 0.1 of ours {c_o:.2f}")
         r = subprocess.run([str(SNN), "network", "--spec", ROOT / "docs" / "network-files" / "chain-times.json",
                             "--export-nest", tmp / "chain"], capture_output=True, text=True)
         err = r.stderr.strip()

@@ -17,7 +17,14 @@
 //! - a Poisson input of `k` trains at `rate` → one `poisson_generator` at `k·rate`, which NEST
 //!   draws independently for every target.
 //!
-//! Refused with one line: current and conductance synapses, plasticity (NEST's STDP synapses
+//! - a population whose synapses are all current-based (`CurrentExp`) → `iaf_psc_exp`
+//!   (`C_m = tau_m / R_m`, 1000·tau_m/R_m pF; `tau_syn_ex` and `tau_syn_in` those of its
+//!   positive and negative weights), weights in pA (1000·w nA); its projections' delay `d·dt`:
+//!   here the current of a spike of step `t` enters at the start of step `t + 1 + d` and acts
+//!   during it, in NEST an arriving current is added after the step's update.
+//!
+//! Refused with one line: conductance synapses, delta and current synapses into one
+//! population, several `tau_syn` for one sign of weight, plasticity (NEST's STDP synapses
 //! follow other conventions), given-time and correlated sources, reset by subtraction, Euler
 //! integration.
 
@@ -41,6 +48,85 @@ fn write_f64(path: &Path, v: &[f64]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("--export-nest: {}: {e}", path.display()))
 }
 
+/// "projection k (from -> to)", for a refusal.
+fn projection_name(desc: &NetworkDescription, k: usize) -> Result<String, String> {
+    let p = &desc.projections()[k];
+    let name = |id| {
+        desc.population(id)
+            .map(|p| p.name().to_string())
+            .map_err(|e| e.to_string())
+    };
+    Ok(format!(
+        "projection {k} ({} -> {})",
+        name(p.from())?,
+        name(p.to())?
+    ))
+}
+
+const CONDUCTANCE: &str = "conductance synapses are not exported (NEST's iaf_cond_exp has two reversal potentials and integrates otherwise); delta and current-based synapses only";
+
+/// For every population, `Some((tau_syn_ex, tau_syn_in))` when its synapses (projections
+/// and Poisson inputs) are all current-based, `None` when none is; refused: delta and
+/// current synapses into one population, or several `tau_syn` for one sign of weight.
+fn kinds(desc: &NetworkDescription) -> Result<Vec<Option<(f64, f64)>>, String> {
+    let mut into: Vec<Vec<(Synapse, bool, bool)>> = vec![Vec::new(); desc.populations().len()];
+    for p in desc.projections() {
+        let (pos, neg) = match p.weights() {
+            Some(ws) => (ws.iter().any(|&w| w > 0.0), ws.iter().any(|&w| w < 0.0)),
+            None => (p.synapse().w() > 0.0, p.synapse().w() < 0.0),
+        };
+        into[p.to().index()].push((p.synapse(), pos, neg));
+    }
+    for i in desc.inputs() {
+        let w = i.synapse().w();
+        into[i.to().index()].push((i.synapse(), w > 0.0, w < 0.0));
+    }
+    let mut out = Vec::with_capacity(into.len());
+    for (k, syns) in into.iter().enumerate() {
+        let name = desc.populations()[k].name();
+        if syns
+            .iter()
+            .any(|s| matches!(s.0, Synapse::ConductanceExp { .. }))
+        {
+            return Err(refuse(name, CONDUCTANCE));
+        }
+        let current = syns
+            .iter()
+            .filter(|s| matches!(s.0, Synapse::CurrentExp { .. }))
+            .count();
+        if current == 0 {
+            out.push(None);
+            continue;
+        }
+        if current < syns.len() {
+            return Err(refuse(name, "delta and current synapses into one population: NEST's iaf_psc_exp takes current-based synapses only"));
+        }
+        let (mut ex, mut inh) = (None, None);
+        for &(s, pos, neg) in syns {
+            let Synapse::CurrentExp { tau_syn, .. } = s else {
+                continue;
+            };
+            for (on, slot) in [(pos, &mut ex), (neg, &mut inh)] {
+                match *slot {
+                    Some(t) if on && t != tau_syn => {
+                        return Err(refuse(name, "current synapses with several tau_syn for one sign of weight: NEST's iaf_psc_exp has one for positive and one for negative weights"));
+                    }
+                    None if on => *slot = Some(tau_syn),
+                    _ => {}
+                }
+            }
+        }
+        // A sign with no synapse takes the other's tau_syn (or any, when every weight is 0).
+        let any = syns.iter().find_map(|s| match s.0 {
+            Synapse::CurrentExp { tau_syn, .. } => Some(tau_syn),
+            _ => None,
+        });
+        let (ex, inh) = (ex.or(inh).or(any), inh.or(ex).or(any));
+        out.push(ex.zip(inh));
+    }
+    Ok(out)
+}
+
 /// Writes `dir/network.py` and the arrays it reads; `record` the populations it reports.
 pub(crate) fn export(
     desc: &NetworkDescription,
@@ -53,10 +139,35 @@ pub(crate) fn export(
     let mut py = String::new();
     let mut files = 0usize;
     std::fs::create_dir_all(dir).map_err(|e| format!("--export-nest: {}: {e}", dir.display()))?;
+    for (k, p) in desc.projections().iter().enumerate() {
+        if p.plasticity().is_some() {
+            let what = projection_name(desc, k)?;
+            return Err(refuse(&what, "plastic: NEST's STDP synapses (stdp_synapse and others) follow other conventions; export the network without plasticity"));
+        }
+    }
+    let kinds = kinds(desc)?;
     for (k, p) in desc.populations().iter().enumerate() {
         let var = format!("pops[{k}]");
         let name = p.name();
         match (p.model(), p.source()) {
+            (Some(m), _) if kinds[k].is_some() => {
+                let (ex, inh) = kinds[k].unwrap_or_default();
+                if m.reset() != LifReset::ToVReset || m.integration() != Integration::Exact {
+                    return Err(refuse(name, "reset by subtraction or Euler integration: NEST's iaf_psc_exp resets to V_reset and integrates exactly"));
+                }
+                write_f64(&dir.join(format!("v0_{k}.f64")), &p.v0())?;
+                files += 1;
+                py += &format!(
+                    "{var} = nest.Create(\"iaf_psc_exp\", {n}, params={{\"E_L\": {el:?}, \"V_th\": {th:?}, \"V_reset\": {vr:?}, \"tau_m\": {tau:?}, \"t_ref\": {tr:?}, \"C_m\": {cm:?}, \"tau_syn_ex\": {ex:?}, \"tau_syn_in\": {inh:?}}})\n{var}.V_m = np.fromfile(HERE / \"v0_{k}.f64\", dtype=\"<f8\")  # {name}\n",
+                    n = p.n(),
+                    el = m.v_rest(),
+                    th = m.v_th(),
+                    vr = m.v_reset(),
+                    tau = m.tau_m(),
+                    tr = m.t_ref(),
+                    cm = 1000.0 * m.tau_m() / m.r_m(),
+                );
+            }
             (Some(m), _) => {
                 if m.reset() != LifReset::ToVReset {
                     return Err(refuse(name, "reset by subtraction: NEST's iaf_psc_delta resets to V_reset"));
@@ -92,16 +203,13 @@ pub(crate) fn export(
     // The populations' first node ids, for Connect by index.
     py += "first = [int(p.tolist()[0]) for p in pops.values()]\n";
     for (k, p) in desc.projections().iter().enumerate() {
-        let what = format!(
-            "projection {k} ({} -> {})",
-            desc.population(p.from()).map_err(|e| e.to_string())?.name(),
-            desc.population(p.to()).map_err(|e| e.to_string())?.name()
-        );
-        if p.plasticity().is_some() {
-            return Err(refuse(&what, "plastic: NEST's STDP synapses (stdp_synapse and others) follow other conventions; export the network without plasticity"));
-        }
-        let Synapse::Delta { w } = p.synapse() else {
-            return Err(refuse(&what, "current and conductance synapses are not exported yet (NEST: iaf_psc_exp, iaf_cond_exp); delta synapses only"));
+        let what = projection_name(desc, k)?;
+        // Weight unit and delay: mV and (d + 1)·dt for delta synapses, pA and d·dt for
+        // current-based ones (see the module docs).
+        let (w, scale, delay) = match p.synapse() {
+            Synapse::Delta { w } => (w, 1.0, p.delay_steps() + 1),
+            Synapse::CurrentExp { w, .. } => (1000.0 * w, 1000.0, p.delay_steps()),
+            Synapse::ConductanceExp { .. } => return Err(refuse(&what, CONDUCTANCE)),
         };
         let pairs = desc.synapse_pairs(k).map_err(|e| e.to_string())?;
         write_u32(
@@ -117,7 +225,7 @@ pub(crate) fn export(
             Some(ws) => {
                 write_f64(&dir.join(format!("proj{k}_weight.f64")), ws)?;
                 files += 1;
-                format!("np.fromfile(HERE / \"proj{k}_weight.f64\", dtype=\"<f8\")")
+                format!("{scale:?} * np.fromfile(HERE / \"proj{k}_weight.f64\", dtype=\"<f8\")")
             }
             None => format!("np.full(len(src), {w:?})"),
         };
@@ -125,12 +233,16 @@ pub(crate) fn export(
             "src = np.fromfile(HERE / \"proj{k}_source.u32\", dtype=\"<u4\").astype(np.int64)  # {what}\ntgt = np.fromfile(HERE / \"proj{k}_target.u32\", dtype=\"<u4\").astype(np.int64)\nnest.Connect(first[{f}] + src, first[{t}] + tgt, \"one_to_one\", {{\"weight\": {weight}, \"delay\": np.full(len(src), {delay:?})}})\n",
             f = p.from().index(),
             t = p.to().index(),
-            delay = (p.delay_steps() + 1) as f64 * dt,
+            delay = delay as f64 * dt,
         );
     }
     for (k, i) in desc.inputs().iter().enumerate() {
-        let Synapse::Delta { w } = i.synapse() else {
-            return Err(refuse(&format!("Poisson input {k}"), "delta synapses only"));
+        let w = match i.synapse() {
+            Synapse::Delta { w } => w,
+            Synapse::CurrentExp { w, .. } => 1000.0 * w,
+            Synapse::ConductanceExp { .. } => {
+                return Err(refuse(&format!("Poisson input {k}"), CONDUCTANCE))
+            }
         };
         py += &format!(
             "nest.Connect(nest.Create(\"poisson_generator\", params={{\"rate\": {r:?}}}), pops[{t}], \"all_to_all\", {{\"weight\": {w:?}, \"delay\": {dt:?}}})  # Poisson input {k}: {kk} trains of {rate:?} Hz\n",

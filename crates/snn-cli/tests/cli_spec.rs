@@ -215,6 +215,74 @@ fn export_nest_writes_the_drawn_network_and_refuses_what_nest_does_differently()
     assert_eq!(bytes, 4 * synapses);
     // The delay carries our convention: 1.5 ms here acts as 1.6 ms there.
     assert!(script.contains("np.full(len(src), 1.6"), "{script}");
+    // Current-based synapses (brunel-current.json at a twentieth of its size): iaf_psc_exp,
+    // C_m = tau_m / R_m, weights in pA, delay d*dt.
+    let mut base: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file("brunel-current.json")).unwrap())
+            .unwrap();
+    for (k, n) in [(0, 500), (1, 125)] {
+        base["populations"][k]["n"] = n.into();
+    }
+    for (k, c) in [(0, 50), (1, 50), (2, 12), (3, 12)] {
+        base["projections"][k]["connectivity"]["k"] = c.into();
+    }
+    let small = temp("nest-current.json");
+    std::fs::write(&small, base.to_string()).unwrap();
+    let dir = temp("nest-current");
+    ok_json(&[
+        "network",
+        "--spec",
+        small.to_str().unwrap(),
+        "--export-nest",
+        dir.to_str().unwrap(),
+    ]);
+    let script = std::fs::read_to_string(dir.join("network.py")).unwrap();
+    assert!(!script.contains("iaf_psc_delta"), "{script}");
+    for want in [
+        "\"iaf_psc_exp\", 500",
+        "\"C_m\": 2000.0",
+        "\"tau_syn_ex\": 0.5, \"tau_syn_in\": 0.5",
+        "np.full(len(src), 400.0), \"delay\": np.full(len(src), 1.5)",
+        "np.full(len(src), -2000.0)",
+    ] {
+        assert!(script.contains(want), "{want} in {script}");
+    }
+    // Refused with one line each: delta and current into one population, two tau_syn of one
+    // sign, conductance synapses.
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(Edit, &str); 3] = [
+        (
+            |v| v["projections"][0]["synapse"] = serde_json::json!({"kind": "delta", "w": 0.1}),
+            "delta and current synapses into one population",
+        ),
+        (
+            |v| v["projections"][0]["synapse"]["tau_syn_ms"] = 2.0.into(),
+            "several tau_syn",
+        ),
+        (
+            |v| {
+                v["projections"][0]["synapse"] = serde_json::json!(
+                    {"kind": "conductance", "w": 1.0, "tau_syn_ms": 2.0, "e_rev_mv": 60.0})
+            },
+            "conductance",
+        ),
+    ];
+    for (k, (edit, why)) in edits.iter().enumerate() {
+        let mut v = base.clone();
+        edit(&mut v);
+        let path = temp(&format!("nest-bad-{k}.json"));
+        std::fs::write(&path, v.to_string()).unwrap();
+        let (code, out, err) = snn(&[
+            "network",
+            "--spec",
+            path.to_str().unwrap(),
+            "--export-nest",
+            temp("nest-refused").to_str().unwrap(),
+        ]);
+        assert!(code != 0 && out.is_empty(), "{why}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains("--export-nest") && err.contains(why), "{err}");
+    }
     for (name, why) in [
         ("chain-times.json", "given-time"),
         ("song-stdp.json", "plastic"),
