@@ -150,35 +150,29 @@ pub(crate) fn export(
         let var = format!("pops[{k}]");
         let name = p.name();
         match (p.model(), p.source()) {
-            (Some(m), _) if kinds[k].is_some() => {
-                let (ex, inh) = kinds[k].unwrap_or_default();
-                if m.reset() != LifReset::ToVReset || m.integration() != Integration::Exact {
-                    return Err(refuse(name, "reset by subtraction or Euler integration: NEST's iaf_psc_exp resets to V_reset and integrates exactly"));
-                }
-                write_f64(&dir.join(format!("v0_{k}.f64")), &p.v0())?;
-                files += 1;
-                py += &format!(
-                    "{var} = nest.Create(\"iaf_psc_exp\", {n}, params={{\"E_L\": {el:?}, \"V_th\": {th:?}, \"V_reset\": {vr:?}, \"tau_m\": {tau:?}, \"t_ref\": {tr:?}, \"C_m\": {cm:?}, \"tau_syn_ex\": {ex:?}, \"tau_syn_in\": {inh:?}}})\n{var}.V_m = np.fromfile(HERE / \"v0_{k}.f64\", dtype=\"<f8\")  # {name}\n",
-                    n = p.n(),
-                    el = m.v_rest(),
-                    th = m.v_th(),
-                    vr = m.v_reset(),
-                    tau = m.tau_m(),
-                    tr = m.t_ref(),
-                    cm = 1000.0 * m.tau_m() / m.r_m(),
-                );
-            }
             (Some(m), _) => {
+                // Current-based synapses: iaf_psc_exp (C_m in pF, one tau_syn per sign);
+                // delta ones (or none): iaf_psc_delta, input while refractory lost as here.
+                let (model, extra) = match kinds[k] {
+                    Some((ex, inh)) => (
+                        "iaf_psc_exp",
+                        format!(
+                            "\"C_m\": {:?}, \"tau_syn_ex\": {ex:?}, \"tau_syn_in\": {inh:?}",
+                            1000.0 * m.tau_m() / m.r_m()
+                        ),
+                    ),
+                    None => ("iaf_psc_delta", "\"refractory_input\": False".to_string()),
+                };
                 if m.reset() != LifReset::ToVReset {
-                    return Err(refuse(name, "reset by subtraction: NEST's iaf_psc_delta resets to V_reset"));
+                    return Err(refuse(name, &format!("reset by subtraction: NEST's {model} resets to V_reset")));
                 }
                 if m.integration() != Integration::Exact {
-                    return Err(refuse(name, "Euler integration: NEST integrates iaf_psc_delta exactly"));
+                    return Err(refuse(name, &format!("Euler integration: NEST integrates {model} exactly")));
                 }
                 write_f64(&dir.join(format!("v0_{k}.f64")), &p.v0())?;
                 files += 1;
                 py += &format!(
-                    "{var} = nest.Create(\"iaf_psc_delta\", {n}, params={{\"E_L\": {el:?}, \"V_th\": {th:?}, \"V_reset\": {vr:?}, \"tau_m\": {tau:?}, \"t_ref\": {tr:?}, \"refractory_input\": False}})\n{var}.V_m = np.fromfile(HERE / \"v0_{k}.f64\", dtype=\"<f8\")  # {name}\n",
+                    "{var} = nest.Create(\"{model}\", {n}, params={{\"E_L\": {el:?}, \"V_th\": {th:?}, \"V_reset\": {vr:?}, \"tau_m\": {tau:?}, \"t_ref\": {tr:?}, {extra}}})\n{var}.V_m = np.fromfile(HERE / \"v0_{k}.f64\", dtype=\"<f8\")  # {name}\n",
                     n = p.n(),
                     el = m.v_rest(),
                     th = m.v_th(),
